@@ -1,0 +1,285 @@
+"""Roles and policies (Casbin) and row scopes applied as SQL.
+
+How a decision is made, in order:
+
+1. The kernel's system actor (CLI, migrations, demo data) may do anything.
+2. Otherwise Casbin decides ``(user:<name>, object, action)`` from the policy
+   lines in ``core_casbin_rule`` (plugins' defaults plus runtime grants).
+3. For reads of a model that a plugin scoped (:class:`RowScope`), the
+   ``scope`` column of the policy lines that allowed the read picks the SQL
+   criterion: ``*`` adds none; a scope name adds that scope's criterion (several
+   are OR-ed); no line at all adds ``false``. The criterion is attached to
+   every ORM statement of the request's session through ``with_loader_criteria``,
+   so lists, lookups by id, nested fields, counts, aggregates and mutation
+   targets all pass through the same gate. Rows are never filtered in Python.
+
+Policies live in the database, so every worker sees a change: writers bump the
+``policy_version`` setting, and each request reloads the enforcer when the
+version it holds is older.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import casbin
+from sqlalchemy import ColumnElement, event, false, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy_adapter import Adapter
+
+from tenon.core.models import CasbinRule, Setting
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+MODEL_PATH = Path(__file__).with_name("rbac_model.conf")
+POLICY_VERSION_KEY = "policy_version"
+UNSCOPED = "tenon_unscoped"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user (through a session or API token) or the system."""
+
+    user_id: int | None
+    username: str
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    system: bool = False
+    token_id: int | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"user:{self.username}"
+
+
+SYSTEM = Actor(user_id=None, username="system", system=True)
+
+
+@dataclass(frozen=True)
+class RowScope:
+    """How the rows of ``model`` are narrowed for users whose policy names ``name``.
+
+    :param model: the mapped class to filter.
+    :param obj: the Casbin object whose ``read`` policies decide the scope.
+    :param name: the scope name used in policy lines (``region``).
+    :param attribute: the user attribute that holds the allowed values (``regions``).
+    :param column: a column attribute of ``model`` compared with ``IN (values)``;
+        index it.
+    :param criteria: instead of ``column``, ``criteria(model, values)`` returns the
+        SQL criterion (for rows scoped through a parent, e.g. order lines).
+    """
+
+    model: type
+    obj: str
+    name: str
+    attribute: str
+    column: str | None = None
+    criteria: Callable[[type, list[Any]], ColumnElement[bool]] | None = None
+
+    def clause(self, values: list[Any]) -> ColumnElement[bool]:
+        if self.criteria is not None:
+            return self.criteria(self.model, values)
+        assert self.column is not None, f"RowScope for {self.model.__name__} needs column or criteria"
+        if not values:
+            return false()
+        return getattr(self.model, self.column).in_(values)
+
+
+class AccessControl:
+    """One per app: the Casbin enforcer over the site database plus the declared row scopes."""
+
+    def __init__(self, engine: Engine, scopes: Iterable[RowScope] = ()) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._enforcer: casbin.Enforcer | None = None
+        self._version: int | None = None
+        self._cache: dict[tuple[str, str, str], frozenset[str] | None] = {}
+        self.scopes: dict[type, list[RowScope]] = {}
+        for s in scopes:
+            self.scopes.setdefault(s.model, []).append(s)
+
+    # -- loading -----------------------------------------------------------------
+    def _build(self) -> casbin.Enforcer:
+        adapter = Adapter(self._engine, db_class=CasbinRule, create_table=False)
+        return casbin.Enforcer(str(MODEL_PATH), adapter)
+
+    def reload(self, version: int | None = None) -> None:
+        enforcer = self._build()
+        with self._lock:
+            self._enforcer, self._version, self._cache = enforcer, version, {}
+
+    @property
+    def version(self) -> int | None:
+        return self._version
+
+    def ensure_version(self, version: int) -> None:
+        """Reload when the database holds newer policies than this worker."""
+        if self._enforcer is None or self._version != version:
+            self.reload(version)
+
+    @property
+    def enforcer(self) -> casbin.Enforcer:
+        if self._enforcer is None:
+            self.reload()
+        assert self._enforcer is not None
+        return self._enforcer
+
+    # -- decisions -----------------------------------------------------------------
+    def can(self, actor: Actor, obj: str, act: str) -> bool:
+        if actor.system:
+            return True
+        return bool(self.enforcer.enforce(actor.subject, obj, act))
+
+    def roles(self, actor: Actor) -> list[str]:
+        if actor.system:
+            return ["admin"]
+        return sorted(self.enforcer.get_implicit_roles_for_user(actor.subject))
+
+    def matching_policies(self, actor: Actor, obj: str, act: str) -> list[list[str]]:
+        """The policy lines (``[role, obj, act, scope]``) that allow ``act`` on ``obj``."""
+        out = []
+        for p in self.enforcer.get_implicit_permissions_for_user(actor.subject):
+            _role, pobj, pact, *rest = p
+            if pobj in ("*", obj) and pact in ("*", act):
+                out.append([_role, pobj, pact, rest[0] if rest else "*"])
+        return out
+
+    def scope_names(self, actor: Actor, obj: str, act: str = "read") -> frozenset[str] | None:
+        """``None`` for every row, else the scope names that apply (empty: no row)."""
+        if actor.system:
+            return None
+        key = (actor.subject, obj, act)
+        if key in self._cache:
+            return self._cache[key]
+        names: set[str] = set()
+        result: frozenset[str] | None = frozenset()
+        for _role, _o, _a, scope in self.matching_policies(actor, obj, act):
+            if scope in ("*", ""):
+                result = None
+                break
+            names.add(scope)
+        else:
+            result = frozenset(names)
+        self._cache[key] = result
+        return result
+
+    def criteria_for(self, actor: Actor) -> dict[type, ColumnElement[bool]]:
+        """The SQL criterion per scoped model for this actor (models absent: unrestricted)."""
+        out: dict[type, ColumnElement[bool]] = {}
+        for model, scopes in self.scopes.items():
+            obj = scopes[0].obj
+            names = self.scope_names(actor, obj, "read")
+            if names is None:
+                continue
+            clauses = [
+                s.clause(list(actor.attributes.get(s.attribute) or []))
+                for s in scopes
+                if s.name in names
+            ]
+            out[model] = or_(*clauses) if clauses else false()
+        return out
+
+    def bind(self, session: Session, actor: Actor) -> None:
+        """Make every ORM statement of ``session`` honour ``actor``'s row scopes."""
+        session.info["actor"] = actor
+        session.info["row_criteria"] = self.criteria_for(actor)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_row_scopes(state: ORMExecuteState) -> None:
+    criteria: dict[type, ColumnElement[bool]] | None = state.session.info.get("row_criteria")
+    if not criteria or state.execution_options.get(UNSCOPED):
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    state.statement = state.statement.options(
+        *(with_loader_criteria(model, crit, include_aliases=True) for model, crit in criteria.items())
+    )
+
+
+def unscoped() -> dict[str, bool]:
+    """Execution options for a deliberate read across scopes (kernel bookkeeping only)::
+
+        session.execute(stmt, execution_options=unscoped())
+    """
+    return {UNSCOPED: True}
+
+
+# ------------------------------------------------------------------------ policy rows
+
+
+def read_policy_file(path: Path) -> list[tuple[str, ...]]:
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        raw = raw.strip()
+        if not raw or raw.startswith("#"):
+            continue
+        lines.append(tuple(part.strip() for part in raw.split(",")))
+    return lines
+
+
+def normalize_policies(result: Any) -> list[tuple[str, ...]]:
+    if result is None:
+        return []
+    if isinstance(result, (str, Path)):
+        return read_policy_file(Path(result))
+    return [tuple(str(v) for v in line) for line in result]
+
+
+def _rule(line: Sequence[str]) -> CasbinRule:
+    ptype, *values = line
+    cols = {f"v{i}": v for i, v in enumerate(values)}
+    return CasbinRule(ptype=ptype, **cols)
+
+
+def _match(line: Sequence[str]) -> list[ColumnElement[bool]]:
+    ptype, *values = line
+    conds = [CasbinRule.ptype == ptype]
+    for i, v in enumerate(values):
+        conds.append(getattr(CasbinRule, f"v{i}") == v)
+    return conds
+
+
+def add_policy_lines(session: Session, lines: Iterable[Sequence[str]]) -> int:
+    """Insert lines that are not present yet; bump the policy version. Returns the count added."""
+    added = 0
+    for line in lines:
+        exists = session.execute(select(CasbinRule.id).where(*_match(line)).limit(1)).first()
+        if exists is None:
+            session.add(_rule(line))
+            added += 1
+    if added:
+        bump_policy_version(session)
+    return added
+
+
+def remove_policy_lines(session: Session, lines: Iterable[Sequence[str]]) -> int:
+    removed = 0
+    for line in lines:
+        for rule in session.scalars(select(CasbinRule).where(*_match(line))).all():
+            session.delete(rule)
+            removed += 1
+    if removed:
+        session.flush()
+        bump_policy_version(session)
+    return removed
+
+
+def bump_policy_version(session: Session) -> int:
+    setting = session.get(Setting, POLICY_VERSION_KEY, with_for_update=True)
+    if setting is None:
+        setting = Setting(key=POLICY_VERSION_KEY, value=1)
+        session.add(setting)
+    else:
+        setting.value = int(setting.value) + 1
+    session.flush()
+    return int(setting.value)
+
+
+def policy_version(session: Session) -> int:
+    value = session.execute(select(Setting.value).where(Setting.key == POLICY_VERSION_KEY)).scalar()
+    return int(value or 0)

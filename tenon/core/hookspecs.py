@@ -1,0 +1,330 @@
+"""The plugin contract: every kernel hook, typed and documented.
+
+A plugin is a module (or object) whose ``tenon_*`` functions implement the
+hooks below. Any ``tenon_*`` callable counts as an implementation, decorated or
+not, so a misspelt hook name fails at startup instead of being ignored.
+
+Phases:
+
+* **registration**: called while a site's plugin manager is built;
+* **composition**: called once per app while schema, policies, migrations and
+  commands are assembled; never inside a request or a transaction;
+* **install**: called inside the install transaction of a site;
+* **domain**: called inside a unit of work (a GraphQL operation, a CLI command).
+
+Results of list-returning hooks are combined in plugin order (dependencies
+first); ``None`` results are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from sqlalchemy.orm import Session
+
+    from tenon.core.access import RowScope
+    from tenon.core.contributions import SchemaContribution
+    from tenon.core.events import Subscriber
+    from tenon.core.kernel import Tenon
+    from tenon.core.plugins import PluginInfo
+    from tenon.core.sequences import SequenceSpec
+
+PROJECT = "tenon"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------------------
+# Registration hooks: called while a site's plugin manager is built
+# ---------------------------------------------------------------------------
+
+
+@hookspec(historic=True)
+def tenon_addhooks(pm: pluggy.PluginManager) -> None:
+    """Declare hooks that this plugin owns, so other plugins can implement them.
+
+    Called once for every registered plugin, right when it is registered
+    (historic), before any other hook of it is checked. Outside any transaction.
+
+    :param pm: the site's pluggy plugin manager; call ``pm.add_hookspecs(module)``.
+    :returns: nothing.
+
+    Example::
+
+        from tenon.plugins.orders import hookspecs
+
+        @hookimpl
+        def tenon_addhooks(pm):
+            pm.add_hookspecs(hookspecs)
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_plugin_info() -> PluginInfo:
+    """Describe the plugin: name, version, dependencies, optional integrations, summary.
+
+    Called by the loader on each candidate plugin on its own (not through the
+    combined hook) before anything is registered, to order plugins by
+    ``depends`` and to refuse missing dependencies, cycles, duplicate names and
+    incompatible versions. Outside any transaction; must not touch a database.
+
+    :returns: a :class:`tenon.PluginInfo`. Every plugin implements this hook.
+
+    Example::
+
+        @hookimpl
+        def tenon_plugin_info():
+            return PluginInfo(name="rework", version="0.1.0", depends=("mrp>=0.1",),
+                              optional=("qc",), summary="Rework orders")
+
+    Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Composition hooks: called once per app, never per request
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def tenon_models(app: Tenon) -> Iterable[type] | None:
+    """List the SQLAlchemy model classes this plugin owns.
+
+    Called once per app while the schema of the site is assembled, outside any
+    transaction. Every class must inherit :class:`tenon.core.db.Base` and its
+    table must be named ``<plugin>_<entity>``. The kernel uses the list for
+    table ownership: migration drift checks, autogenerate filters, the
+    uninstall dry run.
+
+    :param app: the app being built.
+    :returns: an iterable of mapped classes, or ``None``; lists are concatenated.
+
+    Example::
+
+        @hookimpl
+        def tenon_models(app):
+            from . import models
+            return [models.Item, models.Move]
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_migrations(app: Tenon) -> Path | str | None:
+    """Point at this plugin's Alembic versions folder.
+
+    Called once per migration run, outside any transaction. The folder holds
+    one Alembic branch labelled with the plugin's name (first revision:
+    ``down_revision = None``, ``branch_labels = ("<name>",)``). A foreign key
+    into another plugin's table uses ``depends_on`` to that plugin's revision.
+
+    :param app: the app being built.
+    :returns: the folder path, or ``None`` for a plugin without tables.
+
+    Example::
+
+        @hookimpl
+        def tenon_migrations(app):
+            return Path(__file__).parent / "migrations"
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_graphql_contributions(app: Tenon) -> SchemaContribution | None:
+    """Contribute GraphQL query and mutation fields, types, and fields on other plugins' types.
+
+    Called once per app, after every plugin is registered and before the
+    server starts; never per request. Do not open a database session here.
+
+    :param app: the app being built.
+    :returns: a :class:`tenon.core.contributions.SchemaContribution` or ``None``.
+        Root field names and type names must be unique across plugins:
+        composition fails and names both plugins.
+
+    Example::
+
+        @hookimpl
+        def tenon_graphql_contributions(app):
+            from .schema import Query, Mutation, work_order_rework_orders
+            return SchemaContribution(query=Query, mutation=Mutation,
+                                      extend={"WorkOrder": [work_order_rework_orders]})
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_policies(app: Tenon) -> Iterable[Iterable[str]] | Path | str | None:
+    """Give this plugin's default Casbin policy lines.
+
+    Called at install time (lines are written to the site database, inside
+    the install transaction) and at uninstall time (the same lines are
+    removed). Lines are ``("p", role, object, action, scope)`` or
+    ``("g", user_or_role, role)``. ``scope`` is ``*`` (every row) or the name
+    of a row scope (see :func:`tenon_row_scopes`). Objects are named
+    ``<plugin>.<entity>``.
+
+    :param app: the app being built.
+    :returns: a CSV path (``policies.csv``), an iterable of line tuples, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_policies(app):
+            return Path(__file__).parent / "policies.csv"
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_row_scopes(app: Tenon) -> Iterable[RowScope] | None:
+    """Declare how this plugin's models are scoped by row.
+
+    Called once per app, outside any transaction. The kernel applies each scope
+    as a SQL criterion on every ORM read of the model in a request (lists,
+    lookups by id, nested fields, counts and aggregates, mutation targets) for
+    users whose policy for ``(scope.obj, "read")`` names the scope.
+
+    :param app: the app being built.
+    :returns: an iterable of :class:`tenon.core.access.RowScope`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_row_scopes(app):
+            return [RowScope(model=SalesOrder, obj="orders.sales_order",
+                             name="region", attribute="regions", column="region_code")]
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_event_subscribers(app: Tenon) -> Iterable[Subscriber] | None:
+    """Subscribe to domain events.
+
+    Called once per app. A subscriber with ``after_commit=False`` runs inside
+    the publishing transaction, in plugin order, and may veto by raising a
+    :class:`tenon.TenonError` (everything rolls back). ``after_commit=True``
+    subscribers get the event from the kernel outbox after the transaction
+    commits, with retries, so they must be idempotent.
+
+    :param app: the app being built.
+    :returns: an iterable of :class:`tenon.core.events.Subscriber`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_event_subscribers(app):
+            return [Subscriber("stock.shipment.done", on_shipment_done)]
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_sequences(app: Tenon) -> Iterable[SequenceSpec] | None:
+    """Declare numbering sequences for this plugin's document types.
+
+    Called at install time (the sequence definition is stored in the site
+    database, where a site may change prefix and padding) and at uninstall
+    (its definition and counters are removed).
+
+    :param app: the app being built.
+    :returns: an iterable of :class:`tenon.core.sequences.SequenceSpec`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_sequences(app):
+            return [SequenceSpec(code="orders.sales_order", prefix="SO-", date_format="%Y-",
+                                 padding=5)]
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_cli_commands(app: Tenon | None) -> Iterable[click.Command] | None:
+    """Add commands to the ``tenon`` command line.
+
+    Called once when the CLI starts, with the site's app when a site exists
+    (``None`` otherwise), outside any transaction. Commands are added as
+    subcommands; a command opens its own unit of work with ``app.transaction()``.
+
+    :param app: the site's app, or ``None``.
+    :returns: an iterable of ``click.Command`` (groups allowed), or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_cli_commands(app):
+            @click.command("hello")
+            def hello():
+                click.echo("hello")
+            return [hello]
+
+    Since 0.1.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Install and domain hooks: called inside a unit of work
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def tenon_demo_data(session: Session, app: Tenon, progress: Callable[[str], None]) -> None:
+    """Load deterministic demo data for this plugin.
+
+    Called by ``tenon demo`` in plugin order (dependencies first), inside one
+    transaction per plugin. Must be idempotent: a second run creates nothing
+    new (look records up by code before creating them).
+
+    :param session: the open session; never commit it.
+    :param app: the site's app.
+    :param progress: call with a short line to report a step.
+    :returns: nothing.
+
+    Example::
+
+        @hookimpl
+        def tenon_demo_data(session, app, progress):
+            progress("regions")
+            services.ensure_region(session, code="east", name="East China")
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_health(app: Tenon) -> dict[str, Any] | None:
+    """Report this plugin's health for ``GET /health``.
+
+    Called per health request, outside any transaction; keep it cheap and
+    never raise (return ``{"ok": False, ...}`` instead).
+
+    :param app: the site's app.
+    :returns: a JSON-able dict (``ok`` plus details) or ``None``; results are
+        keyed by plugin name in the response.
+
+    Example::
+
+        @hookimpl
+        def tenon_health(app):
+            return {"ok": True, "printers": 2}
+
+    Since 0.1.
+    """

@@ -1,0 +1,157 @@
+"""``Tenon``: one site opened with one plugin set. Many can live in one process (tests do)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from tenon.core import plugins as plugmod
+from tenon.core.access import SYSTEM, AccessControl, Actor, RowScope
+from tenon.core.db import Base, make_engine, make_sessionmaker
+from tenon.core.errors import ConfigError, PluginError
+from tenon.core.events import Subscriber, deliver_outbox
+from tenon.core.models import InstalledPlugin
+from tenon.core.site import Site
+
+
+class Tenon:
+    """A site with its plugin manager, database engine and access control.
+
+    :param site: the site.
+    :param plugins: the plugin set to load; default: what the site database
+        records as installed (plus the kernel).
+    :param extra_plugins: plugin objects to make available besides entry points
+        (tests, embedded use).
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        *,
+        plugins: Iterable[str] | None = None,
+        extra_plugins: Mapping[str, Any] | Iterable[Any] = (),
+    ) -> None:
+        self.site = site
+        self.candidates = plugmod.discover(extra_plugins)
+        self.engine = make_engine(site.database_url)
+        self.sessionmaker = make_sessionmaker(self.engine)
+        self._async_engine = None
+        names = list(plugins) if plugins is not None else self.installed_versions().keys()
+        self.load(names)
+
+    # ------------------------------------------------------------------ plugin set
+    def load(self, names: Iterable[str]) -> None:
+        """(Re)build the plugin manager for ``names`` and their dependencies."""
+        ordered = plugmod.resolve(self.candidates, [plugmod.KERNEL, *names])
+        self.pm = plugmod.build_manager(ordered)
+        self.plugins: dict[str, plugmod.Candidate] = {c.info.name: c for c in ordered}
+        self._check_installed_versions()
+        for attr in ("models_by_plugin", "row_scopes", "_subscribers"):
+            self.__dict__.pop(attr, None)
+        self.access = AccessControl(self.engine, self.row_scopes)
+
+    def _check_installed_versions(self) -> None:
+        from packaging.version import Version
+
+        for name, version in self.installed_versions().items():
+            cand = self.plugins.get(name)
+            if cand is not None and Version(version) > Version(cand.info.version):
+                raise PluginError(
+                    f"plugin {name!r} is installed at version {version} but the code is "
+                    f"{cand.info.version}; install the newer package (downgrades are not supported)"
+                )
+
+    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a kernel hook on every plugin in dependency order: ``[(plugin, result)]``."""
+        return plugmod.call_each(self.pm, hook, **kwargs)
+
+    @property
+    def hook(self) -> Any:
+        """The pluggy hook relay, for plugin-owned hooks (``app.hook.tenon_orders_...``)."""
+        return self.pm.hook
+
+    def has_plugin(self, name: str) -> bool:
+        return name in self.plugins
+
+    @functools.cached_property
+    def models_by_plugin(self) -> dict[str, list[type]]:
+        out: dict[str, list[type]] = {}
+        for plugin, models in self.call("tenon_models", app=self):
+            for model in models:
+                if not (isinstance(model, type) and issubclass(model, Base)):
+                    raise PluginError(f"plugin {plugin!r}: tenon_models() returned {model!r}, not a model of tenon.core.db.Base")
+                table = model.__tablename__  # type: ignore[attr-defined]
+                if not table.startswith(f"{plugin}_"):
+                    raise PluginError(f"plugin {plugin!r}: table {table!r} must be named '{plugin}_<entity>'")
+                out.setdefault(plugin, []).append(model)
+        return out
+
+    def tables_of(self, plugin: str) -> list[str]:
+        return [m.__tablename__ for m in self.models_by_plugin.get(plugin, [])]  # type: ignore[attr-defined]
+
+    def table_owner(self, table: str) -> str | None:
+        for plugin, models in self.models_by_plugin.items():
+            if any(m.__tablename__ == table for m in models):  # type: ignore[attr-defined]
+                return plugin
+        return None
+
+    @functools.cached_property
+    def row_scopes(self) -> list[RowScope]:
+        return [s for _p, scopes in self.call("tenon_row_scopes", app=self) for s in scopes]
+
+    @functools.cached_property
+    def _subscribers(self) -> list[Subscriber]:
+        return [s for _p, subs in self.call("tenon_event_subscribers", app=self) for s in subs]
+
+    def all_subscribers(self) -> list[Subscriber]:
+        return self._subscribers
+
+    def subscribers(self, event: str) -> list[Subscriber]:
+        return [s for s in self._subscribers if s.event == event]
+
+    # ------------------------------------------------------------------ database
+    def installed_versions(self) -> dict[str, str]:
+        """``{plugin: version}`` from the site database (empty before ``init``)."""
+        try:
+            if not sa_inspect(self.engine).has_table(InstalledPlugin.__tablename__):
+                return {}
+            with self.sessionmaker() as s:
+                return dict(s.execute(select(InstalledPlugin.name, InstalledPlugin.version)).all())
+        except OperationalError as exc:
+            raise ConfigError(f"cannot reach the site database: {exc.orig}") from None
+
+    @contextlib.contextmanager
+    def transaction(self, actor: Actor = SYSTEM, **info: Any) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any exception; then deliver the outbox."""
+        with self.sessionmaker() as session:
+            session.info.update(app=self, actor=actor, **info)
+            if not actor.system:
+                self.access.bind(session, actor)
+            with session.begin():
+                yield session
+            dirty = session.info.get("outbox_dirty")
+        if dirty and not info.get("defer_outbox"):
+            deliver_outbox(self)
+
+    @property
+    def async_engine(self) -> Any:
+        if self._async_engine is None:
+            from tenon.core.db import make_async_engine
+
+            self._async_engine = make_async_engine(self.site.database_url)
+        return self._async_engine
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self._async_engine = None
+
+
+def open_site(path: str | None = None, **kwargs: Any) -> Tenon:
+    return Tenon(Site.load(path), **kwargs)

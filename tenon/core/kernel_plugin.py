@@ -1,0 +1,34 @@
+"""The kernel as a plugin (``core``): its tables, migration branch and the admin role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tenon.core.hookspecs import hookimpl
+from tenon.core.plugins import PluginInfo
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def tenon_plugin_info() -> PluginInfo:
+    from tenon import __version__
+
+    return PluginInfo(name="core", version=__version__, summary="Kernel: users, access, audit, events")
+
+
+@hookimpl
+def tenon_models(app):
+    from tenon.core.models import KERNEL_MODELS
+
+    return KERNEL_MODELS
+
+
+@hookimpl
+def tenon_migrations(app):
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def tenon_policies(app):
+    return HERE / "policies.csv"

@@ -1,0 +1,1 @@
+"""The GraphQL API: schema composition and the Litestar app."""

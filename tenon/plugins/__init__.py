@@ -1,0 +1,1 @@
+"""Bundled plugins; each is registered through the tenon.plugins entry-point group."""
