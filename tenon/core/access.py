@@ -20,6 +20,7 @@ version it holds is older.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from tenon.core.models import CasbinRule, Setting
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs every policy line at INFO
 MODEL_PATH = Path(__file__).with_name("rbac_model.conf")
 POLICY_VERSION_KEY = "policy_version"
 UNSCOPED = "tenon_unscoped"
@@ -127,6 +129,9 @@ class AccessControl:
             self.reload()
         assert self._enforcer is not None
         return self._enforcer
+
+    def row_scopes_for(self, obj: str) -> list[RowScope]:
+        return [s for scopes in self.scopes.values() for s in scopes if s.obj == obj]
 
     # -- decisions -----------------------------------------------------------------
     def can(self, actor: Actor, obj: str, act: str) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from tenon.core import audit as _audit  # noqa: F401  (registers the audit listeners)
 from tenon.core import plugins as plugmod
 from tenon.core.access import SYSTEM, AccessControl, Actor, RowScope
 from tenon.core.db import Base, make_engine, make_sessionmaker
@@ -125,7 +126,7 @@ class Tenon:
             with self.sessionmaker() as s:
                 return dict(s.execute(select(InstalledPlugin.name, InstalledPlugin.version)).all())
         except OperationalError as exc:
-            raise ConfigError(f"cannot reach the site database: {exc.orig}") from None
+            raise ConfigError(f"cannot reach the site database: {str(exc.orig).strip().splitlines()[0]}") from None
 
     @contextlib.contextmanager
     def transaction(self, actor: Actor = SYSTEM, **info: Any) -> Iterator[Session]:

@@ -1,0 +1,164 @@
+"""Users, password hashing (argon2id) and bearer tokens (stored as SHA-256 hashes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from tenon.core.access import Actor, add_policy_lines, remove_policy_lines
+from tenon.core.db import utcnow
+from tenon.core.errors import NotFound, TooManyAttempts, Unauthenticated, ValidationError
+from tenon.core.models import CasbinRule, LoginFailure, Token, User
+
+if TYPE_CHECKING:
+    from tenon.core.kernel import Tenon
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("tenon-timing-equaliser")
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.@-]{1,99}$")
+BASE_ROLE = "user"
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise ValidationError("password must have at least 8 characters", field="password")
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_user(
+    session: Session,
+    username: str,
+    *,
+    password: str | None = None,
+    display_name: str = "",
+    roles: Iterable[str] = (),
+    attributes: Mapping[str, Any] | None = None,
+) -> User:
+    """Create a user with roles (Casbin ``g`` lines) and attributes (``{"regions": ["east"]}``)."""
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            "username must be 2-100 characters of a-z, 0-9, _ . @ -", field="username"
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationError(f"user {username!r} already exists", field="username")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password) if password else None,
+        attributes=dict(attributes or {}),
+    )
+    session.add(user)
+    session.flush()
+    set_roles(session, user, roles)
+    return user
+
+
+def subject(user: User | str) -> str:
+    return f"user:{user if isinstance(user, str) else user.username}"
+
+
+def user_roles(session: Session, user: User) -> list[str]:
+    rows = session.scalars(
+        select(CasbinRule.v1).where(CasbinRule.ptype == "g", CasbinRule.v0 == subject(user))
+    ).all()
+    return sorted(r for r in rows if r and r != BASE_ROLE)
+
+
+def set_roles(session: Session, user: User, roles: Iterable[str]) -> None:
+    wanted = {r.strip() for r in roles if r.strip()} | {BASE_ROLE}
+    current = set(user_roles(session, user)) | {BASE_ROLE}
+    remove_policy_lines(session, [("g", subject(user), r) for r in current - wanted])
+    add_policy_lines(session, [("g", subject(user), r) for r in sorted(wanted)])
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"no user {username!r}", field="username")
+    return user
+
+
+def actor_of(user: User, token_id: int | None = None) -> Actor:
+    return Actor(user_id=user.id, username=user.username, attributes=dict(user.attributes or {}), token_id=token_id)
+
+
+def issue_token(session: Session, user: User, *, kind: str = "session", name: str = "",
+                ttl: dt.timedelta | None = None) -> str:
+    """Create a bearer token for ``user``; only its hash is stored. Returns the raw token."""
+    raw = f"tnn_{secrets.token_urlsafe(32)}"
+    session.add(Token(user_id=user.id, token_hash=token_hash(raw), kind=kind, name=name,
+                      expires_at=utcnow() + ttl if ttl else None))
+    session.flush()
+    return raw
+
+
+def actor_for_token(session: Session, raw: str) -> Actor | None:
+    """The actor a bearer token stands for, or ``None`` (unknown, expired, revoked, inactive user)."""
+    row = session.execute(
+        select(Token, User).join(User, User.id == Token.user_id).where(Token.token_hash == token_hash(raw))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    now = utcnow()
+    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now) or not user.active:
+        return None
+    return actor_of(user, token.id)
+
+
+def revoke_token(session: Session, token_id: int) -> None:
+    token = session.get(Token, token_id)
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def login(app: Tenon, username: str, password: str) -> tuple[str, User]:
+    """Check credentials and open a session token.
+
+    The same ``UNAUTHENTICATED`` answer whether the user exists or not (a dummy
+    hash is verified for unknown users so timing does not tell either). After
+    ``auth.max_failures`` failures for a username within the window, further
+    attempts get ``TOO_MANY_ATTEMPTS`` until the window passes. Failures are
+    recorded in their own transaction, since the login's own rolls back.
+    """
+    username = username.strip().lower()
+    window = dt.timedelta(minutes=int(app.site.setting("auth", "failure_window_minutes")))
+    max_failures = int(app.site.setting("auth", "max_failures"))
+    with app.transaction() as s:
+        since = utcnow() - window
+        failures = s.scalar(
+            select(func.count()).select_from(LoginFailure)
+            .where(LoginFailure.username == username, LoginFailure.at > since)
+        ) or 0
+        if failures >= max_failures:
+            raise TooManyAttempts("too many failed logins; try again later", field="username")
+        user = s.scalar(select(User).where(User.username == username))
+        ok = verify_password(user.password_hash if user else None, password)
+        if ok and user is not None and user.active:
+            s.execute(delete(LoginFailure).where(LoginFailure.username == username))
+            hours = float(app.site.setting("auth", "session_hours"))
+            return issue_token(s, user, kind="session", ttl=dt.timedelta(hours=hours)), user
+    with app.transaction() as s:
+        s.add(LoginFailure(username=username))
+    raise Unauthenticated("invalid username or password")

@@ -1,0 +1,155 @@
+"""Compose one schema from the kernel's and the installed plugins' contributions.
+
+Root fields of every contribution are merged into flat ``Query``, ``Mutation``
+and ``Subscription`` types. Two contributions with the same root field is a
+startup error naming both (strawberry's ``merge_types`` only warns and lets the
+first win). Fields a plugin adds to another plugin's type (``extend``) are
+attached per schema through :meth:`TenonSchema.get_fields`, so nothing global
+changes and apps with different plugin sets coexist in one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
+from strawberry.utils.str_converters import to_camel_case
+
+from tenon.core.contributions import SchemaContribution
+from tenon.core.errors import PluginError
+from tenon.graphql.errors import ErrorMapping
+from tenon.graphql.execution import Transaction
+
+if TYPE_CHECKING:
+    from tenon.core.kernel import Tenon
+
+
+def _graphql_name(field: StrawberryField) -> str:
+    return field.graphql_name or to_camel_case(field.python_name)
+
+
+class TenonSchema(strawberry.Schema):
+    """A strawberry schema that knows the plugins' loaders and their fields on other types."""
+
+    def __init__(self, *args: Any, type_extensions: dict[str, list[tuple[str, StrawberryField]]] | None = None,
+                 loaders: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        self.type_extensions = type_extensions or {}
+        self.loader_factories = loaders or {}
+        super().__init__(*args, **kwargs)
+        missing = sorted(set(self.type_extensions) - {t.name for t in self._schema.type_map.values()})
+        if missing:
+            owners = {p for name in missing for p, _f in self.type_extensions[name]}
+            raise PluginError(
+                f"plugin(s) {', '.join(sorted(owners))} extend GraphQL type(s) {', '.join(missing)}, "
+                f"which no installed plugin defines"
+            )
+
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        # Expected errors (TenonError, validation) are answers, not incidents; unexpected
+        # ones are logged with their request id by ErrorMapping. Nothing to do here.
+        return None
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        fields = list(type_definition.fields)
+        extra = self.type_extensions.get(type_definition.name)
+        if extra:
+            existing = {_graphql_name(f) for f in fields}
+            for plugin, field in extra:
+                name = _graphql_name(field)
+                if name in existing:
+                    raise PluginError(
+                        f"plugin {plugin!r} adds field {type_definition.name}.{name}, which already exists"
+                    )
+                existing.add(name)
+                fields.append(field)
+        return fields
+
+
+def kernel_contributions() -> list[tuple[str, SchemaContribution]]:
+    from tenon.graphql import kernel
+
+    return [("core", c) for c in kernel.contributions()]
+
+
+def _prepare_extension_field(field: Any) -> StrawberryField:
+    if not isinstance(field, StrawberryField):
+        raise PluginError(f"extend expects strawberry fields, got {field!r}")
+    if field.python_name is None:
+        resolver = field.base_resolver
+        if resolver is None:
+            raise PluginError("an extension field needs a resolver")
+        field.python_name = resolver.name
+    return field
+
+
+def _merge_root(kind: str, parts: Sequence[tuple[str, type]]) -> type | None:
+    if not parts:
+        return None
+    owner: dict[str, str] = {}
+    for plugin, cls in parts:
+        for f in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            name = _graphql_name(f)
+            if name in owner:
+                raise PluginError(
+                    f"GraphQL field {kind}.{name} is contributed by both {owner[name]!r} and {plugin!r}"
+                )
+            owner[name] = plugin
+    return merge_types(kind, tuple(cls for _p, cls in reversed(parts)))
+
+
+def collect(app: Tenon) -> list[tuple[str, SchemaContribution]]:
+    found = kernel_contributions()
+    for plugin, contribution in app.call("tenon_graphql_contributions", app=app):
+        if not isinstance(contribution, SchemaContribution):
+            raise PluginError(f"plugin {plugin!r}: tenon_graphql_contributions must return a SchemaContribution")
+        found.append((plugin, contribution))
+    return found
+
+
+def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContribution]] | None = None) -> TenonSchema:
+    """Build the schema of ``app``'s plugin set, with the site's limits and protections."""
+    parts = list(contributions) if contributions is not None else collect(app)
+    query = _merge_root("Query", [(p, c.query) for p, c in parts if c.query])
+    mutation = _merge_root("Mutation", [(p, c.mutation) for p, c in parts if c.mutation])
+    subscription = _merge_root("Subscription", [(p, c.subscription) for p, c in parts if c.subscription])
+    types: list[type] = [t for _p, c in parts for t in c.types]
+    extend: dict[str, list[tuple[str, StrawberryField]]] = {}
+    loaders: dict[str, Any] = {}
+    for plugin, c in parts:
+        for type_name, fields in c.extend.items():
+            extend.setdefault(type_name, []).extend((plugin, _prepare_extension_field(f)) for f in fields)
+        for name, factory in c.loaders.items():
+            if name in loaders:
+                raise PluginError(f"DataLoader {name!r} is contributed twice (by {plugin!r} and another plugin)")
+            loaders[name] = factory
+    site = app.site
+    extensions: list[Any] = [
+        ErrorMapping,
+        Transaction,
+        lambda: QueryDepthLimiter(max_depth=int(site.setting("api", "max_depth"))),
+        lambda: MaxAliasesLimiter(max_alias_count=int(site.setting("api", "max_aliases"))),
+        lambda: MaxTokensLimiter(max_token_count=int(site.setting("api", "max_tokens"))),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ]
+    if not site.setting("api", "introspection"):
+        extensions.append(DisableIntrospection)
+    try:
+        return TenonSchema(query=query, mutation=mutation, subscription=subscription, types=types,
+                           extensions=extensions, type_extensions=extend, loaders=loaders)
+    except PluginError:
+        raise
+    except Exception as exc:  # strawberry's DuplicatedTypeName and friends
+        raise PluginError(f"GraphQL schema composition failed: {exc}") from exc

@@ -1,0 +1,73 @@
+"""The one place where exceptions become GraphQL errors.
+
+* :class:`tenon.TenonError` -> its message, ``extensions.code`` (stable) and ``extensions.field``;
+* optimistic-lock and uniqueness failures -> ``CONFLICT``;
+* GraphQL syntax/validation errors stay visible, coded ``GRAPHQL_VALIDATION_FAILED``
+  (``BAD_USER_INPUT`` for variables that do not coerce);
+* anything else -> ``INTERNAL_ERROR`` with the request id; the traceback is logged,
+  never sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from strawberry.extensions import SchemaExtension
+
+from tenon.core.errors import Conflict, TenonError
+
+log = logging.getLogger("tenon.graphql")
+
+
+def domain_error(exc: BaseException) -> TenonError | None:
+    if isinstance(exc, TenonError):
+        return exc
+    if isinstance(exc, StaleDataError):
+        return Conflict("the record was changed by someone else; reload and try again")
+    if isinstance(exc, IntegrityError):
+        return Conflict("the change conflicts with existing data (a duplicate or a missing reference)")
+    return None
+
+
+def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        code = (error.extensions or {}).get("code")
+        if code is None:
+            msg = error.message
+            code = "BAD_USER_INPUT" if msg.startswith("Variable ") else "GRAPHQL_VALIDATION_FAILED"
+        return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                            path=error.path, extensions={**(error.extensions or {}), "code": code})
+    mapped = domain_error(original)
+    if mapped is not None:
+        ext: dict[str, Any] = {"code": mapped.code}
+        if mapped.field:
+            ext["field"] = mapped.field
+        if mapped.details:
+            ext["details"] = mapped.details
+        return GraphQLError(mapped.message, nodes=error.nodes, source=error.source,
+                            positions=error.positions, path=error.path, extensions=ext)
+    log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
+    return GraphQLError(
+        f"internal error (request {request_id})", nodes=error.nodes, source=error.source,
+        positions=error.positions, path=error.path,
+        extensions={"code": "INTERNAL_ERROR", "requestId": request_id},
+    )
+
+
+class ErrorMapping(SchemaExtension):
+    """Outermost extension: rewrites every error of the result as described above."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "") if context is not None else ""
+        result.errors = [to_graphql_error(e, request_id) for e in result.errors]

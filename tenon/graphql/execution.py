@@ -1,0 +1,123 @@
+"""One database transaction per GraphQL operation, authentication, and idempotent replays.
+
+For each operation (after parsing and validation):
+
+1. open an ``AsyncSession`` and begin its transaction;
+2. resolve the bearer token to an actor, reload Casbin policies when another
+   worker changed them, and bind the actor's row scopes to the session;
+3. for a mutation sent with ``Idempotency-Key``: if this user already sent that
+   key, return the stored result without executing (a different request under
+   the same key is a ``CONFLICT``);
+4. execute; on any error roll back everything, else store the idempotent result,
+   commit (audit entries are appended just before), and kick the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from tenon.core import auth
+from tenon.core.access import policy_version
+from tenon.core.errors import Conflict
+from tenon.core.models import IdempotencyKey
+
+log = logging.getLogger("tenon.graphql")
+
+
+def _request_hash(query: str | None, variables: Any) -> str:
+    body = json.dumps({"q": query or "", "v": variables or {}}, sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class Transaction(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        ec = self.execution_context
+        context = ec.context
+        tenon = context.tenon
+        is_mutation = ec.operation_type == OperationType.MUTATION
+        factory = tenon.__dict__.get("_async_sessionmaker")
+        if factory is None:
+            factory = tenon.__dict__["_async_sessionmaker"] = async_sessionmaker(tenon.async_engine, expire_on_commit=False)
+        async with factory() as session:
+            context.session = session
+            info = session.sync_session.info
+            info.update(app=tenon, request_id=context.request_id)
+            if is_mutation:
+                info["operation"] = f"mutation {ec.operation_name or ''}".strip()
+            await session.begin()
+            await context.run(self._authenticate, context)
+            if is_mutation and context.idempotency_key and context.actor is not None:
+                replay = await context.run(self._replay, context, _request_hash(ec.query, ec.variables))
+                if replay is not None:
+                    ec.result = replay
+                    await session.rollback()
+                    yield
+                    return
+            yield
+            result = ec.result
+            if result is None or getattr(result, "errors", None) or not hasattr(result, "data"):
+                await session.rollback()
+                return
+            try:
+                if is_mutation and context.idempotency_key and context.actor is not None:
+                    await context.run(self._remember, context, _request_hash(ec.query, ec.variables), result.data)
+                await session.commit()
+            except Exception as exc:  # a failed commit must reach the client as an error
+                await session.rollback()
+                result.data = None
+                result.errors = [GraphQLError(str(exc), original_error=exc)]
+                return
+            if info.get("outbox_dirty"):
+                tenon_outbox = getattr(context.tenon, "outbox_kick", None)
+                if tenon_outbox is not None:
+                    tenon_outbox()
+
+    @staticmethod
+    def _authenticate(session: Any, context: Any) -> None:
+        tenon = context.tenon
+        version = policy_version(session)
+        if tenon.access.version != version:
+            tenon.access.ensure_version(version)
+        if context.token:
+            context.actor = auth.actor_for_token(session, context.token)
+        if context.actor is not None:
+            tenon.access.bind(session, context.actor)
+
+    @staticmethod
+    def _replay(session: Any, context: Any, request_hash: str) -> ExecutionResult | None:
+        row = session.scalar(select(IdempotencyKey).where(
+            IdempotencyKey.user_id == context.actor.user_id, IdempotencyKey.key == context.idempotency_key))
+        if row is None:
+            return None
+        if row.request_hash != request_hash:
+            err = GraphQLError("this Idempotency-Key was already used for a different request",
+                               original_error=Conflict("idempotency key reused with a different request",
+                                                       field="Idempotency-Key"))
+            return ExecutionResult(data=None, errors=[err])
+        return ExecutionResult(data=row.response.get("data"), errors=None)
+
+    @staticmethod
+    def _remember(session: Any, context: Any, request_hash: str, data: Any) -> None:
+        session.add(IdempotencyKey(user_id=context.actor.user_id, key=context.idempotency_key,
+                                   request_hash=request_hash, response={"data": data}))
+        session.flush()
+
+
+def kick_later(fn: Any) -> None:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        fn()
+        return
+    loop.create_task(asyncio.to_thread(fn))

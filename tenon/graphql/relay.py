@@ -1,0 +1,112 @@
+"""Relay-style connections: ``first``/``after``, ``pageInfo``, ``totalCount``, a maximum page size.
+
+Cursors are opaque strings; clients pass ``pageInfo.endCursor`` back as ``after``.
+``totalCount`` is counted only when a client asks for it, with the same
+``WHERE`` (so row scopes apply to counts too).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from tenon.core.errors import ValidationError
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item of the page.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item; pass it as `after` for the next page.")
+
+
+@strawberry.type(description="An item of a page with its cursor.")
+class Edge(Generic[T]):
+    node: T = strawberry.field(description="The item.")
+    cursor: str = strawberry.field(description="Opaque position of the item.")
+
+
+@strawberry.type(description="A page of a list.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of the page with their cursors.")
+    nodes: list[T] = strawberry.field(description="The items of the page (shortcut for edges.node).")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    _count: strawberry.Private[Callable[[], Any]]
+
+    @strawberry.field(description="How many items the whole list has (with the same filters and access).")
+    async def total_count(self) -> int:
+        return int(await self._count())
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "o":
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("invalid cursor", field="after") from None
+
+
+def page_bounds(context: Any, first: int | None, after: str | None) -> tuple[int, int]:
+    site = context.tenon.site
+    limit = first if first is not None else int(site.setting("api", "default_page_size"))
+    maximum = int(site.setting("api", "max_page_size"))
+    if limit < 0:
+        raise ValidationError("first must not be negative", field="first")
+    if limit > maximum:
+        raise ValidationError(f"first must be at most {maximum}", field="first", details={"max": maximum})
+    offset = decode_cursor(after) + 1 if after else 0
+    return offset, limit
+
+
+async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after: str | None,
+                   convert: Callable[[Any], Any] | None = None) -> Connection[Any]:
+    """Run ``stmt`` (an ORM select with an ``ORDER BY``) for one page.
+
+    :param context: the operation context.
+    :param stmt: a select of one entity, ordered deterministically.
+    :param first: page size (default and maximum from the site's ``[api]`` settings).
+    :param after: cursor of the item before the page.
+    :param convert: maps each row to its GraphQL object (default: the row itself).
+    """
+    offset, limit = page_bounds(context, first, after)
+
+    def fetch(session: Session) -> Sequence[Any]:
+        return session.scalars(stmt.offset(offset).limit(limit + 1)).all()
+
+    rows = list(await context.run(fetch))
+    has_next = len(rows) > limit
+    rows = rows[:limit]
+    nodes = [convert(r) for r in rows] if convert else rows
+    edges = [Edge(node=n, cursor=encode_cursor(offset + i)) for i, n in enumerate(nodes)]
+
+    async def count() -> int:
+        # A subquery keeps the ORM entity, so row scopes apply to the count
+        # (a Core select over the table would bypass with_loader_criteria).
+        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+        return int(await context.run(lambda s: s.execute(count_stmt).scalar_one()))
+
+    return Connection(
+        edges=edges,
+        nodes=nodes,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        _count=count,
+    )
