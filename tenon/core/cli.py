@@ -1,4 +1,4 @@
-"""The ``tenon`` command line.
+"""The ``tenon`` command line (kernel commands; ``tenon.graphql.cli`` adds ``serve`` and ``schema``).
 
 A user mistake (unknown plugin, missing dependency, unreachable database, bad
 config) prints one line starting with ``error:`` and exits with status 1;
@@ -8,7 +8,6 @@ never a traceback.
 from __future__ import annotations
 
 import getpass
-import os
 import secrets
 import sys
 from collections.abc import Callable
@@ -197,31 +196,6 @@ def plugins_uninstall(state: _State, name: str, dry_run: bool, yes: bool) -> Non
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
-@pass_state
-def serve(state: _State, host: str, port: int, workers: int) -> None:
-    """Serve the GraphQL API (Litestar on uvicorn) at http://HOST:PORT/graphql."""
-    import uvicorn
-
-    state.app()  # fail early, with one line, on a bad site
-    os.environ["TENON_SITE"] = str(state.site_dir)
-    click.echo(f"serving {state.site_dir} at http://{host}:{port}/graphql", err=True)
-    uvicorn.run("tenon.graphql.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
-
-
-@cli.command()
-@pass_state
-def schema(state: _State) -> None:
-    """Print the GraphQL schema (SDL) of this site's plugin set."""
-    from tenon.graphql.compose import build_schema
-
-    click.echo(build_schema(state.app()).as_str())
-
-
-@cli.command()
 @click.option("--serve", "then_serve", is_flag=True, help="Start the server afterwards.")
 @pass_state
 @click.pass_context
@@ -234,7 +208,10 @@ def demo(ctx: click.Context, state: _State, then_serve: bool) -> None:
     for line in load_demo(state.app(), progress=_echo):
         click.echo(line)
     if then_serve:
-        ctx.invoke(serve)
+        serve_cmd = cli.get_command(ctx, "serve")
+        if serve_cmd is None:
+            raise TenonError("the API package is not available to serve the site")
+        ctx.invoke(serve_cmd)
 
 
 @cli.group()

@@ -280,6 +280,32 @@ def tenon_cli_commands(app: Tenon | None) -> Iterable[click.Command] | None:
     """
 
 
+@hookspec
+def tenon_http_routes(app: Tenon) -> Iterable[Any] | None:
+    """Add plain HTTP routes (downloads, device callbacks) beside ``/graphql``.
+
+    Called once per app while the Litestar application is built, outside any
+    transaction. Use it for what GraphQL does badly (binary downloads such as
+    label PNGs, webhooks from machines); business operations stay in GraphQL.
+    A route handler opens its own unit of work with ``app.transaction(actor)``
+    after authenticating the request (``tenon.graphql.app.actor_from_headers``).
+
+    :param app: the app being built.
+    :returns: an iterable of Litestar route handlers (paths start with
+        ``/<plugin>/``), or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_http_routes(app):
+            @get("/stock/labels/{kind:str}/{id:int}")
+            async def label(kind: str, id: int) -> Response: ...
+            return [label]
+
+    Since 0.1.
+    """
+
+
 # ---------------------------------------------------------------------------
 # Install and domain hooks: called inside a unit of work
 # ---------------------------------------------------------------------------

@@ -33,6 +33,21 @@ def bearer_token(headers: Headers) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+async def actor_from_headers(tenon: Tenon, headers: Headers) -> Any:
+    """The actor behind ``Authorization: Bearer <token>``, or ``None``; for plugin HTTP routes."""
+    token = bearer_token(headers)
+    if not token:
+        return None
+    return await asyncio.to_thread(_actor_for, tenon, token)
+
+
+def _actor_for(tenon: Tenon, token: str) -> Any:
+    from tenon.core import auth
+
+    with tenon.transaction() as s:
+        return auth.actor_for_token(s, token)
+
+
 def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
     """Build the HTTP app for an opened site.
 
@@ -113,8 +128,9 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
                 tenon._async_engine = None
                 tenon.__dict__.pop("_async_sessionmaker", None)
 
+    plugin_routes = [r for _plugin, routes in tenon.call("tenon_http_routes", app=tenon) for r in routes]
     return Litestar(
-        route_handlers=[controller, health],
+        route_handlers=[controller, health, *plugin_routes],
         state=State({"tenon": tenon}),
         lifespan=[lifespan],
         debug=debug,
