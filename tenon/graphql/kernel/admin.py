@@ -133,7 +133,9 @@ class AdminQuery:
 @strawberry.type
 class AdminMutation:
     @strawberry.mutation(description="Create a user.", extensions=allowed("core.user", "create"))
-    async def user_create(self, info: Info, input: UserCreateInput) -> UserType:
+    async def user_create(
+        self, info: Info, input: Annotated[UserCreateInput, strawberry.argument(description="The new user.")]
+    ) -> UserType:
         def create(session: Any) -> UserType:
             user = auth.create_user(session, input.username, password=input.password, display_name=input.display_name,
                                     roles=input.roles, attributes=_check_attributes(input.attributes))
@@ -143,7 +145,9 @@ class AdminMutation:
 
     @strawberry.mutation(description="Change a user: name, active flag, roles, attributes, password.",
                          extensions=allowed("core.user", "update"))
-    async def user_update(self, info: Info, input: UserUpdateInput) -> UserType:
+    async def user_update(
+        self, info: Info, input: Annotated[UserUpdateInput, strawberry.argument(description="What to change.")]
+    ) -> UserType:
         def update(session: Any) -> UserType:
             user = auth.get_user(session, input.username)
             if input.display_name is not None:
@@ -163,14 +167,18 @@ class AdminMutation:
 
     @strawberry.mutation(description="Grant: add a policy line. Every worker applies it from the next request.",
                          extensions=allowed("core.policy", "update"))
-    async def policy_add(self, info: Info, policy: PolicyInput) -> PolicyLine:
+    async def policy_add(
+        self, info: Info, policy: Annotated[PolicyInput, strawberry.argument(description="The line to add.")]
+    ) -> PolicyLine:
         line = _line(policy)
         await info.context.run(add_policy_lines, [line])
         return PolicyLine(role=line[1], object=line[2], action=line[3], scope=line[4])
 
     @strawberry.mutation(description="Revoke: remove a policy line. Returns whether it existed.",
                          extensions=allowed("core.policy", "update"))
-    async def policy_remove(self, info: Info, policy: PolicyInput) -> bool:
+    async def policy_remove(
+        self, info: Info, policy: Annotated[PolicyInput, strawberry.argument(description="The line to remove.")]
+    ) -> bool:
         return bool(await info.context.run(remove_policy_lines, [_line(policy)]))
 
 
