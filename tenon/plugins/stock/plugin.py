@@ -1,8 +1,71 @@
 """stock: items, locations, the ledger of moves, lots, reservations, documents."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
 from tenon import PluginInfo, hookimpl
 
 
 @hookimpl
 def tenon_plugin_info():
     return PluginInfo(name="stock", version="0.1.0", summary="Items, locations, stock ledger, lots, shipments")
+
+
+@hookimpl
+def tenon_addhooks(pm):
+    from . import hookspecs
+
+    pm.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def tenon_models(app):
+    from .models import MODELS
+
+    return list(MODELS)
+
+
+@hookimpl
+def tenon_migrations(app):
+    return Path(__file__).parent / "migrations" / "versions"
+
+
+@hookimpl
+def tenon_policies(app):
+    return Path(__file__).parent / "policies.csv"
+
+
+@hookimpl
+def tenon_sequences(app):
+    from .services import SEQUENCES
+
+    return SEQUENCES
+
+
+@hookimpl
+def tenon_graphql_contributions(app):
+    from .schema import contribution
+
+    return contribution()
+
+
+@hookimpl
+def tenon_cli_commands(app):
+    from .cli import stock
+
+    return [stock]
+
+
+@hookimpl
+def tenon_demo_data(session, app, progress):
+    from .demo import load
+
+    load(session, progress)
+
+
+@hookimpl
+def tenon_http_routes(app):
+    from .http import download_label
+
+    return [download_label]

@@ -1,0 +1,17 @@
+"""Stock error codes (API: never renamed)."""
+
+from __future__ import annotations
+
+from tenon.core.errors import TenonError
+
+
+class InsufficientStock(TenonError):
+    """An internal location does not hold enough available (on hand − reserved) stock."""
+
+    code = "INSUFFICIENT_STOCK"
+
+
+class InvalidTransition(TenonError):
+    """A document is not in a state that allows the requested step."""
+
+    code = "INVALID_STATE"
