@@ -48,8 +48,10 @@ def _json(value: Any) -> Any:
 
 
 def _entity_id(obj: Any) -> str:
-    ident = inspect(obj).identity
-    return ",".join(str(v) for v in ident) if ident else "?"
+    state = inspect(obj)
+    # new rows get their identity key only after the flush: read the primary key values instead
+    ident = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in ident) if ident and all(v is not None for v in ident) else "?"
 
 
 @event.listens_for(Session, "after_flush")

@@ -29,7 +29,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import PluginError
-from tenon.graphql.errors import ErrorMapping
+from tenon.graphql.errors import ErrorMapping, to_graphql_error
 from tenon.graphql.execution import Transaction
 
 if TYPE_CHECKING:
@@ -55,6 +55,17 @@ class TenonSchema(strawberry.Schema):
                 f"plugin(s) {', '.join(sorted(owners))} extend GraphQL type(s) {', '.join(missing)}, "
                 f"which no installed plugin defines"
             )
+
+    async def execute(self, query: str | None, variable_values: dict[str, Any] | None = None,  # type: ignore[override]
+                      context_value: Any | None = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super().execute(query, variable_values, context_value, *args, **kwargs)
+        if getattr(result, "errors", None):
+            # Errors raised before the operation's extensions could map them (a syntax error or the
+            # token limit, raised by the parser cache; a failure to open the transaction) are mapped
+            # here; already mapped errors pass through unchanged.
+            request_id = getattr(context_value, "request_id", "") if context_value is not None else ""
+            result.errors = [to_graphql_error(e, request_id) for e in result.errors]
+        return result
 
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         # Expected errors (TenonError, validation) are answers, not incidents; unexpected

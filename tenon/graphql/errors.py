@@ -68,6 +68,15 @@ class ErrorMapping(SchemaExtension):
         result = self.execution_context.result
         if result is None or not getattr(result, "errors", None):
             return
+        self._map(result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:  # type: ignore[override]
+        # streamed results (subscriptions over websockets) are mapped one by one, before they are sent
+        if getattr(result, "errors", None):
+            self._map(result)
+        yield
+
+    def _map(self, result: Any) -> None:
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "") if context is not None else ""
         result.errors = [to_graphql_error(e, request_id) for e in result.errors]

@@ -21,6 +21,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import msgspec
 from graphql import ExecutionResult, GraphQLError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -35,16 +36,47 @@ from tenon.core.models import IdempotencyKey
 log = logging.getLogger("tenon.graphql")
 
 
+def _stable(value: Any) -> Any:
+    """JSON for a variable value; an uploaded file stands for its name, type and content hash."""
+    stream = getattr(value, "file", None)
+    if stream is not None and hasattr(stream, "read") and hasattr(stream, "seek"):
+        position = stream.tell()
+        stream.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: stream.read(1 << 16), b""):
+            digest.update(chunk)
+        stream.seek(position)
+        return {"upload": getattr(value, "filename", None), "type": getattr(value, "content_type", None),
+                "sha256": digest.hexdigest()}
+    return str(value)
+
+
 def _request_hash(query: str | None, variables: Any) -> str:
-    body = json.dumps({"q": query or "", "v": variables or {}}, sort_keys=True, default=str)
+    body = json.dumps({"q": query or "", "v": variables or {}}, sort_keys=True, default=_stable)
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def connection_token(params: Any) -> str | None:
+    """The bearer token of a websocket's ``connection_init`` payload (``{"authorization": "Bearer <token>"}``)."""
+    if not isinstance(params, dict):
+        return None
+    value = params.get("authorization") or params.get("Authorization") or ""
+    scheme, _, token = str(value).partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 class Transaction(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         ec = self.execution_context
         context = ec.context
+        if getattr(context, "websocket", None) is not None:
+            # A websocket connection has one context for all its operations; each
+            # operation gets its own copy so concurrent ones never share a session.
+            context = ec.context = msgspec.structs.replace(context, session=None, loaders=None, lock=None)
         tenon = context.tenon
+        if context.token is None and getattr(context, "connection_params", None):
+            # websockets (subscriptions) sign in with the connection_init payload
+            context.token = connection_token(context.connection_params)
         is_mutation = ec.operation_type == OperationType.MUTATION
         factory = tenon.__dict__.get("_async_sessionmaker")
         if factory is None:
@@ -68,6 +100,8 @@ class Transaction(SchemaExtension):
             result = ec.result
             if result is None or getattr(result, "errors", None) or not hasattr(result, "data"):
                 await session.rollback()
+                if is_mutation and result is not None and hasattr(result, "data"):
+                    result.data = None  # rolled back: no field's data may suggest that part of it happened
                 return
             try:
                 if is_mutation and context.idempotency_key and context.actor is not None:
