@@ -1,0 +1,148 @@
+"""Orders tables: sales regions (a tree), customers, sales orders with their lines, and the
+state history every KPI is computed from.
+
+Scoping: ``region_code`` is stored (and indexed) on customers, orders, order lines and
+state changes, so the kernel's row scope is a plain ``region_code IN (...)`` on every
+scoped table and never needs a join. An order keeps the region it was sold in even if
+its customer later moves to another region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tenon.core.db import Base, IdMixin, Money, Quantity, Record, utcnow
+
+# --------------------------------------------------------------------------- vocabularies
+
+#: Sales order states, in lifecycle order.
+STATES = (
+    "draft", "confirmed", "in_production", "ready", "partially_shipped", "shipped", "done", "cancelled",
+)
+#: States of an order that is committed and not yet fully shipped.
+OPEN_STATES = ("confirmed", "in_production", "ready", "partially_shipped")
+#: States from which stock may be shipped against the order.
+SHIPPABLE_STATES = OPEN_STATES
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ",".join(f"'{v}'" for v in values)
+
+
+# --------------------------------------------------------------------------- master data
+
+
+class Region(Record, Base):
+    """A sales territory. Regions form a tree (East China → Zhejiang); ``path`` is the
+    materialised chain of codes from the root (``/east/zhejiang/``), so "this region and
+    everything under it" is one indexed lookup."""
+
+    __tablename__ = "orders_region"
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("orders_region.id"), index=True)
+    path: Mapped[str] = mapped_column(String(400), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class Customer(Record, Base):
+    """A customer, in exactly one region."""
+
+    __tablename__ = "orders_customer"
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("orders_region.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(32))
+    contacts: Mapped[list[Any]] = mapped_column(default=list)
+    credit_limit: Mapped[Decimal | None] = mapped_column(Money)
+    payment_terms: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    __table_args__ = (Index("ix_orders_customer_region_code_id", "region_code", "id"),)
+
+
+# --------------------------------------------------------------------------- sales orders
+
+
+class SalesOrder(Record, Base):
+    """A customer's order: ``draft`` → ``confirmed`` → (``in_production`` → ``ready``) →
+    ``partially_shipped`` → ``shipped`` → ``done``; ``cancelled`` from draft/confirmed.
+    See ``services.TRANSITIONS``."""
+
+    __tablename__ = "orders_sales_order"
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("orders_customer.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    order_date: Mapped[dt.date] = mapped_column(Date)
+    requested_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    priority: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
+    customer_reference: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_in(STATES)})", name="state"),
+        CheckConstraint(f"priority IN ({_in(PRIORITIES)})", name="priority"),
+        # the scoped list is "WHERE region_code IN (...) ORDER BY id": one index serves both
+        Index("ix_orders_sales_order_region_code_id", "region_code", "id"),
+    )
+
+
+class SalesOrderLine(Record, Base):
+    """One product of an order. ``produced_quantity`` is reported by production (mrp),
+    ``shipped_quantity`` follows stock's done shipments."""
+
+    __tablename__ = "orders_sales_order_line"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders_sales_order.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    product_id: Mapped[int] = mapped_column(ForeignKey("stock_product.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    unit_price: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    produced_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0), server_default="0")
+    shipped_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0), server_default="0")
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price >= 0", name="unit_price_nonnegative"),
+        CheckConstraint("produced_quantity >= 0 AND shipped_quantity >= 0", name="progress_nonnegative"),
+        Index("ix_orders_sales_order_line_region_code_id", "region_code", "id"),
+    )
+
+
+class SalesOrderStateChange(IdMixin, Base):
+    """One state transition of an order: when, from, to, by whom. Append-only; the
+    delivery-cycle KPI and the lifecycle view are computed from these rows."""
+
+    __tablename__ = "orders_sales_order_state_change"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders_sales_order.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(String(32), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
+    __table_args__ = (Index("ix_orders_sales_order_state_change_to_at", "to_state", "at"),)
+
+
+MODELS = [Region, Customer, SalesOrder, SalesOrderLine, SalesOrderStateChange]
