@@ -49,7 +49,9 @@ class TenonGroup(click.Group):
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         state = ctx.find_object(_State)
-        if state is None or not state.exists():
+        if state is None:  # click resolves the subcommand before the group callback sets ctx.obj
+            state = ctx.obj = _State(ctx.params.get("site"))
+        if not state.exists():
             return {}
         cached = ctx.meta.get("tenon.plugin_commands")
         if cached is None:
@@ -94,7 +96,8 @@ pass_state = click.make_pass_decorator(_State)
 @click.pass_context
 def cli(ctx: click.Context, site: str | None) -> None:
     """Tenon: a modular plugin ERP for discrete manufacturers."""
-    ctx.obj = _State(site)
+    if not isinstance(ctx.obj, _State):  # already made while resolving a plugin command
+        ctx.obj = _State(site)
 
 
 def _ensure_admin(app: Any, password: str | None = None) -> str | None:
@@ -150,7 +153,13 @@ def plugins_list(state: _State) -> None:
     """Show available and installed plugins with versions and dependencies."""
     from tenon.core.plugins import discover
 
-    installed = state.app().installed_versions() if state.exists() else {}
+    installed: dict[str, str] = {}
+    if state.exists():  # a kernel-only app: the site's own plugin set may not load (a package went away)
+        from tenon.core.kernel import Tenon
+
+        kernel_only = Tenon(Site.load(state.site_path), plugins=[])
+        installed = kernel_only.installed_versions()
+        kernel_only.dispose()
     rows = [("PLUGIN", "AVAILABLE", "INSTALLED", "DEPENDS", "SUMMARY")]
     for name, cand in sorted(discover().items()):
         rows.append((name, cand.info.version, installed.get(name, "-"),

@@ -83,6 +83,9 @@ def publish(session: Session, name: str, payload: dict[str, Any]) -> Event:
 def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = None) -> int:
     """Deliver due outbox messages; returns how many were delivered.
 
+    ``now`` (default: the current time) decides which messages are due, and a
+    failed delivery is retried ``2**attempts`` seconds (at most an hour) after it.
+
     Each message is handled in its own transaction. On PostgreSQL rows are
     claimed with ``FOR UPDATE SKIP LOCKED`` so several workers can deliver at once.
     """
@@ -108,7 +111,7 @@ def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = No
             if sub is None:  # its plugin was removed: keep the row, stop retrying soon
                 msg.attempts += 1
                 msg.last_error = "no such subscriber"
-                msg.next_attempt_at = utcnow() + MAX_BACKOFF
+                msg.next_attempt_at = now + MAX_BACKOFF
                 continue
             event = Event(msg.event, msg.payload.get("payload", {}), msg.payload.get("actor"))
             try:
@@ -118,7 +121,7 @@ def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = No
                 log.warning("outbox delivery of %s to %s failed: %s", msg.event, msg.subscriber, exc)
                 msg.attempts += 1
                 msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                msg.next_attempt_at = utcnow() + min(dt.timedelta(seconds=2**msg.attempts), MAX_BACKOFF)
+                msg.next_attempt_at = now + min(dt.timedelta(seconds=2**msg.attempts), MAX_BACKOFF)
             else:
                 msg.delivered_at = utcnow()
                 msg.attempts += 1

@@ -1,8 +1,9 @@
 """Installing, upgrading and removing plugins on a site.
 
 A plugin's install is one transaction: its migration branch, its policy lines,
-its numbering sequences and its ``core_plugin`` record (PostgreSQL DDL is
-transactional, so a failure leaves nothing; SQLite gets as close as it can).
+its numbering sequences and its ``core_plugin`` record, DDL included on
+PostgreSQL and SQLite alike (:func:`tenon.core.migrate.ddl_transaction`), so a
+failure leaves nothing behind and the install can simply be run again.
 Uninstall refuses while an installed plugin depends on the one being removed,
 because Alembic would otherwise silently downgrade the dependents too.
 """
@@ -18,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from tenon.core import migrate
 from tenon.core.access import SYSTEM, add_policy_lines, normalize_policies, remove_policy_lines
-from tenon.core.errors import PluginError
+from tenon.core.errors import ConfigError, PluginError
 from tenon.core.kernel import Tenon
 from tenon.core.models import CasbinRule, InstalledPlugin, OutboxMessage, SequenceDef
 from tenon.core.plugins import KERNEL, resolve
 from tenon.core.sequences import ensure_sequences
-from tenon.core.site import Site
+from tenon.core.site import CONFIG_NAME, Site
 
 Progress = Callable[[str], None]
 
@@ -49,7 +50,7 @@ def install(app: Tenon, names: Iterable[str], progress: Progress = _quiet) -> li
     for cand in new:
         name = cand.info.name
         progress(f"installing {name} {cand.info.version}")
-        with app.engine.begin() as conn:
+        with migrate.ddl_transaction(app) as conn:
             cfg = migrate.make_config(app, conn)
             if name in migrate.version_locations(app):
                 from alembic import command
@@ -139,6 +140,8 @@ def plan_removal(app: Tenon, plugin: str) -> RemovalPlan:
     installed = app.installed_versions()
     if plugin == KERNEL:
         raise PluginError("the kernel (core) cannot be uninstalled")
+    if plugin not in installed and plugin not in app.candidates:
+        raise PluginError(f"unknown plugin {plugin!r}; installed: {', '.join(sorted(installed))}")
     if plugin not in installed:
         raise PluginError(f"plugin {plugin!r} is not installed")
     needed_by = dependents(app, plugin)
@@ -162,7 +165,7 @@ def uninstall(app: Tenon, plugin: str, progress: Progress = _quiet) -> RemovalPl
     plan = plan_removal(app, plugin)
     progress(f"removing tables of {plugin}")
     subscriber_keys = [s.key for p, subs in app.call("tenon_event_subscribers", app=app) if p == plugin for s in subs]
-    with app.engine.begin() as conn:
+    with migrate.ddl_transaction(app) as conn:
         cfg = migrate.make_config(app, conn)
         if plugin in migrate.version_locations(app):
             from alembic import command
@@ -192,6 +195,11 @@ def init_site(
 ) -> Tenon:
     """Create (or complete) a site: install the kernel and, unless ``bare``, the available plugins."""
     site = Site.create(path, database_url)
+    if database_url and site.config.get("database_url") != database_url:  # an existing site keeps its database
+        raise ConfigError(
+            f"a site already exists at {site.path} with another database; "
+            f"change database_url in its {CONFIG_NAME} instead"
+        )
     app = Tenon(site, plugins=[], extra_plugins=extra_plugins)
     wanted = [] if bare else list(plugins) if plugins is not None else [n for n in app.candidates if n != KERNEL]
     install(app, [KERNEL, *wanted], progress)

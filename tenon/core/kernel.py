@@ -44,8 +44,15 @@ class Tenon:
         self.engine = make_engine(site.database_url)
         self.sessionmaker = make_sessionmaker(self.engine)
         self._async_engine = None
-        names = list(plugins) if plugins is not None else self.installed_versions().keys()
-        self.load(names)
+        if plugins is None:
+            plugins = list(self.installed_versions())
+            missing = sorted(set(plugins) - set(self.candidates))
+            if missing:
+                raise PluginError(
+                    f"plugin(s) {', '.join(repr(m) for m in missing)} installed on this site but not available: "
+                    f"install the package(s) that provide them"
+                )
+        self.load(plugins)
 
     # ------------------------------------------------------------------ plugin set
     def load(self, names: Iterable[str]) -> None:

@@ -49,8 +49,22 @@ def make_config(app: Tenon, connection: Connection | None = None, include_tables
 
 
 @contextlib.contextmanager
-def _connected(app: Tenon, include_tables: set[str] | None = None) -> Iterator[Config]:
+def ddl_transaction(app: Tenon) -> Iterator[Connection]:
+    """A connection whose one transaction also covers DDL, on SQLite too.
+
+    The sqlite3 driver runs DDL outside any transaction unless one was begun
+    explicitly, so a migration failing half-way would leave tables without an
+    ``alembic_version`` row, and a site that cannot be migrated again.
+    """
     with app.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")
+        yield conn
+
+
+@contextlib.contextmanager
+def _connected(app: Tenon, include_tables: set[str] | None = None) -> Iterator[Config]:
+    with ddl_transaction(app) as conn:
         yield make_config(app, conn, include_tables)
 
 

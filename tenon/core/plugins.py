@@ -12,6 +12,7 @@ known hook (a typo is never ignored), and an incompatible version.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -27,6 +28,7 @@ from tenon.core.errors import PluginError
 
 ENTRY_POINT_GROUP = "tenon.plugins"
 KERNEL = "core"
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,12 @@ def _requirement(owner: str, text: str) -> Requirement:
     try:
         return Requirement(text)
     except InvalidRequirement as exc:
-        raise PluginError(f"plugin {owner!r}: invalid dependency {text!r}: {exc}") from None
+        raise PluginError(f"plugin {owner!r}: invalid dependency {text!r}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: Exception) -> str:
+    """Library messages (pluggy, packaging) span lines; a ``PluginError`` is one line."""
+    return "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
 
 
 def _info_of(name: str, obj: Any) -> PluginInfo:
@@ -78,6 +85,11 @@ def _info_of(name: str, obj: Any) -> PluginInfo:
     info = fn()
     if not isinstance(info, PluginInfo):
         raise PluginError(f"plugin {name!r}: tenon_plugin_info() must return a PluginInfo")
+    if not _NAME.fullmatch(info.name):  # it prefixes tables, policy objects, hooks and the Alembic branch
+        raise PluginError(
+            f"plugin {info.name!r}: invalid name; use at most 32 lowercase letters, digits and underscores, "
+            f"starting with a letter"
+        )
     try:
         Version(info.version)
     except InvalidVersion:
@@ -202,8 +214,8 @@ def build_manager(ordered: Iterable[Candidate]) -> TenonPluginManager:
     for cand in ordered:
         try:
             pm.register(cand.obj, name=cand.info.name)
-        except ValueError as exc:
-            raise PluginError(f"plugin {cand.info.name!r} could not be registered: {exc}") from exc
+        except (ValueError, pluggy.PluginValidationError) as exc:  # a hookimpl whose arguments the spec lacks
+            raise PluginError(f"plugin {cand.info.name!r} could not be registered: {_one_line(exc)}") from exc
     unknown: list[str] = []
     for name, caller in vars(pm.hook).items():
         if caller.spec is None:
@@ -215,7 +227,7 @@ def build_manager(ordered: Iterable[Candidate]) -> TenonPluginManager:
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {getattr(exc, 'plugin', '?')!r}: {exc}") from exc
+        raise PluginError(f"plugin {pm.get_name(exc.plugin) or '?'!r}: {_one_line(exc)}") from exc
     return pm
 
 

@@ -2,8 +2,10 @@
 
 The counter row is incremented with one atomic upsert (``INSERT ... ON CONFLICT
 DO UPDATE ... RETURNING``), so concurrent transactions on PostgreSQL never get
-the same number: the second waits for the first's row lock. Numbers taken by a
-transaction that rolls back are not reused (no gapless guarantee).
+the same number: the second waits for the first's row lock until the first
+commits. The counter moves inside the caller's transaction, so a transaction
+that rolls back gives its number back: numbers are gapless (the price is that
+documents of one sequence are numbered one transaction at a time).
 """
 
 from __future__ import annotations

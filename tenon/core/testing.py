@@ -6,7 +6,8 @@ Fixtures:
   installed :class:`~tenon.core.kernel.Tenon` on its own database. Installing
   runs migrations once per plugin set; later sites are copies of that migrated
   template (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL).
-* ``make_client(app)`` -> a :class:`GraphQLClient` over the real Litestar app.
+* ``make_client(app)`` -> a :class:`GraphQLClient` over the real Litestar app
+  (from :mod:`tenon.graphql.testing`, the API layer's own pytest plugin).
 
 The database is SQLite unless ``TENON_TEST_DATABASE_URL`` names a PostgreSQL
 server (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); then every site
@@ -16,7 +17,6 @@ skipping.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -199,22 +199,3 @@ def make_app(_tenon_sites: Sites, tmp_path: Path) -> Iterator[Callable[..., Teno
         app.dispose()
         if dbname and _tenon_sites.pg:
             _tenon_sites.pg.drop(dbname)
-
-
-@pytest.fixture
-def make_client() -> Iterator[Callable[..., GraphQLClient]]:
-    """Factory: ``make_client(app, token=None)`` -> :class:`GraphQLClient` (the server runs until the test ends)."""
-    from litestar.testing import TestClient
-
-    from tenon.graphql.app import create_app
-
-    stack = contextlib.ExitStack()
-    servers: dict[int, Any] = {}
-
-    def factory(app: Tenon, token: str | None = None) -> GraphQLClient:
-        if id(app) not in servers:
-            servers[id(app)] = stack.enter_context(TestClient(create_app(app)))
-        return GraphQLClient(servers[id(app)], token)
-
-    with stack:
-        yield factory
