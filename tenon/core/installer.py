@@ -127,12 +127,21 @@ def _graphql_fields(app: Tenon, plugin: str) -> list[str]:
 
 
 def _policy_rows(session: Session, app: Tenon, plugin: str) -> list[tuple[str, ...]]:
+    """The plugin's policy lines, runtime grants on its objects, and users' assignments to
+    roles that nothing grants any more once those lines are gone (roles only it defined)."""
     declared = set(normalize_policies(_plugin_result(app, "tenon_policies", plugin)))
-    rows = set()
-    for rule in session.scalars(select(CasbinRule)).all():
-        line = (rule.ptype, *rule.values())
-        if line in declared or (rule.ptype == "p" and (rule.v1 or "").startswith(f"{plugin}.")):
-            rows.add(line)
+    lines = [(rule.ptype, *rule.values()) for rule in session.scalars(select(CasbinRule)).all()]
+    rows = {line for line in lines
+            if line in declared or (line[0] == "p" and len(line) > 2 and line[2].startswith(f"{plugin}."))}
+    remaining = [line for line in lines if line not in rows]
+    roles_in_use = {"admin", "user"}
+    for line in remaining:
+        if line[0] == "p":
+            roles_in_use.add(line[1])
+        elif line[0] == "g" and not line[1].startswith("user:"):
+            roles_in_use.update(line[1:3])
+    rows |= {line for line in remaining
+             if line[0] == "g" and line[1].startswith("user:") and line[2] not in roles_in_use}
     return sorted(rows)
 
 

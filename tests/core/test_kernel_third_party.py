@@ -197,7 +197,8 @@ def test_a_third_party_plugin_installs_and_uninstalls_cleanly(make_app, make_cli
         "uninstalling hello would remove:",
         "  tables (1):",
         "    hello_greeting: 2 row(s)",
-        "  policy lines (1):",
+        "  policy lines (2):",
+        "    g, user:reader, hello_reader",
         "    p, hello_reader, hello.greeting, read, *",
         "  sequences (1): hello.greeting",
         "  GraphQL fields (1):",
@@ -214,9 +215,9 @@ def test_a_third_party_plugin_installs_and_uninstalls_cleanly(make_app, make_cli
     assert removed.stdout.splitlines()[-1] == "uninstalled: hello"
     gone = snapshot(app)
     assert gone["hello_tables"] == []
-    # the plugin's policy lines are gone; users keep their role assignments (site data, not the plugin's)
-    assert [line for line in gone["policies"] if line[0] == "p" and "hello" in str(line)] == []
-    assert ("g", "user:reader", "hello_reader", None, None) in gone["policies"]
+    # the plugin's policy lines are gone, and so are assignments to the role only it granted
+    assert [line for line in gone["policies"] if "hello" in str(line)] == []
+    assert ("g", "user:reader", "user", None, None) in gone["policies"], "the user keeps the base role"
     assert gone["sequences"] == [] and gone["counters"] == []
     assert gone["record"] is None
     assert "hello_0001" not in gone["alembic"]
