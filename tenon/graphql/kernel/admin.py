@@ -117,7 +117,7 @@ class AdminQuery:
                 elif not names:
                     scope_text = "no rows"
                 else:
-                    parts = [f"{s.name}: {s.attribute} in {list(actor.attributes.get(s.attribute) or [])}"
+                    parts = [f"{s.name}: {s.describe(s.values_of(actor.attributes))}"
                              for s in scoped if s.name in names]
                     scope_text = "; ".join(parts) or "no rows"
             return AccessExplanation(
