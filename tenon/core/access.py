@@ -20,9 +20,10 @@ version it holds is older.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,12 +189,17 @@ class AccessControl:
         self._cache[key] = result
         return result
 
-    def criteria_for(self, actor: Actor) -> dict[type, ColumnElement[bool]]:
-        """The SQL criterion per scoped model for this actor (models absent: unrestricted)."""
+    def criteria_for(self, actor: Actor, act: str = "read", obj: str | None = None) -> dict[type, ColumnElement[bool]]:
+        """The SQL criterion per scoped model for ``actor`` doing ``act`` (models absent: unrestricted).
+
+        :param obj: only the models scoped under this Casbin object.
+        """
         out: dict[type, ColumnElement[bool]] = {}
         for model, scopes in self.scopes.items():
-            obj = scopes[0].obj
-            names = self.scope_names(actor, obj, "read")
+            model_obj = scopes[0].obj
+            if obj is not None and model_obj != obj:
+                continue
+            names = self.scope_names(actor, model_obj, act)
             if names is None:
                 continue
             clauses = [
@@ -213,6 +219,26 @@ class AccessControl:
         session.info["row_scope_options"] = tuple(
             with_loader_criteria(model, crit, include_aliases=True) for model, crit in criteria.items()
         )
+
+    @contextlib.contextmanager
+    def acting(self, session: Session, actor: Actor, obj: str, act: str) -> Iterator[None]:
+        """Narrow ``session`` further to the rows ``actor`` may ``act`` on (inside a mutation).
+
+        The read scope always applies; a scoped line for another action (``update`` … ``region``)
+        adds its own criterion for the models scoped under ``obj``, so a role that reads every
+        row but may update only its region's rows cannot update the others (``NOT_FOUND``).
+        """
+        if act == "read" or actor.system:
+            yield
+            return
+        extra = tuple(with_loader_criteria(model, crit, include_aliases=True)
+                      for model, crit in self.criteria_for(actor, act, obj).items())
+        saved = session.info.get("row_scope_options", ())
+        session.info["row_scope_options"] = saved + extra
+        try:
+            yield
+        finally:
+            session.info["row_scope_options"] = saved
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import uuid
@@ -119,6 +120,10 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
                     log.exception("outbox delivery failed")
 
         task = asyncio.create_task(outbox_worker())
+        # Move the long-lived startup objects (schema, models, plugins) out of the GC's
+        # reach: full collections over them stalled requests ~90 ms every ~10 requests.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

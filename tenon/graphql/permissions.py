@@ -31,8 +31,15 @@ class Access(FieldExtension):
 
     async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info[Any, Any], **kwargs: Any) -> Any:
         self.check(info)
-        result = next_(source, info, **kwargs)
-        return await result if inspect.isawaitable(result) else result
+        context = info.context
+        session = context.session.sync_session if context.session is not None else None
+        if session is None or self.act == "read":
+            result = next_(source, info, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+        # mutation fields run one at a time, so narrowing the session for this field is safe
+        with context.tenon.access.acting(session, context.actor, self.obj, self.act):
+            result = next_(source, info, **kwargs)
+            return await result if inspect.isawaitable(result) else result
 
 
 class Public(FieldExtension):
