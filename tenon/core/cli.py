@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import secrets
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click

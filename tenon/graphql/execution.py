@@ -14,10 +14,8 @@ For each operation (after parsing and validation):
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -32,9 +30,6 @@ from tenon.core import auth
 from tenon.core.access import policy_version
 from tenon.core.errors import Conflict
 from tenon.core.models import IdempotencyKey
-
-log = logging.getLogger("tenon.graphql")
-
 
 def _stable(value: Any) -> Any:
     """JSON for a variable value; an uploaded file stands for its name, type and content hash."""
@@ -147,11 +142,3 @@ class Transaction(SchemaExtension):
                                    request_hash=request_hash, response={"data": data}))
         session.flush()
 
-
-def kick_later(fn: Any) -> None:
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        fn()
-        return
-    loop.create_task(asyncio.to_thread(fn))
