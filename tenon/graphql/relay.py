@@ -8,11 +8,12 @@ Cursors are opaque strings; clients pass ``pageInfo.endCursor`` back as ``after`
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+import enum
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from tenon.core.errors import ValidationError
@@ -44,6 +45,32 @@ class Connection(Generic[T]):
     @strawberry.field(description="How many items the whole list has (with the same filters and access).")
     async def total_count(self) -> int:
         return int(await self._count())
+
+
+@strawberry.enum(description="Sort direction of a list.")
+class OrderDirection(enum.Enum):
+    ASC = strawberry.enum_value("asc", description="Smallest first (A to Z, oldest first).")
+    DESC = strawberry.enum_value("desc", description="Largest first (Z to A, newest first).")
+
+
+def apply_order(stmt: Select[Any], order: Any, columns: Mapping[Any, ColumnElement[Any]], *,
+                default: Any, tiebreaker: ColumnElement[Any]) -> Select[Any]:
+    """Order ``stmt`` by a typed ordering input, then by a unique ``tiebreaker`` so pages never overlap.
+
+    The convention: a list field takes ``orderBy: <Entity>Order`` where the input has
+    ``field: <Entity>OrderField`` (an enum of the sortable columns) and ``direction: OrderDirection``.
+
+    :param order: the input (``None``: ``default`` ascending).
+    :param columns: the column for each enum member of the order field.
+    :param default: the enum member used when no order is given.
+    :param tiebreaker: a unique column (the primary key).
+    """
+    field = getattr(order, "field", None) or default
+    direction = getattr(order, "direction", None) or OrderDirection.ASC
+    column = columns[field]
+    if direction is OrderDirection.DESC:
+        return stmt.order_by(column.desc(), tiebreaker.desc())
+    return stmt.order_by(column.asc(), tiebreaker.asc())
 
 
 def encode_cursor(offset: int) -> str:

@@ -225,7 +225,7 @@ def test_a_rolled_back_operation_leaves_neither_row_nor_file(make_app, make_clie
     body = upload(client, token, png(), query=query)
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
     assert (attachment_rows(app), stored_files(app)) == (0, [])
-    assert client.ok('{ users(search: "newbie") { totalCount } }')["users"]["totalCount"] == 0
+    assert client.ok('{ users(filter: {search: "newbie"}) { totalCount } }')["users"]["totalCount"] == 0
 
 
 def test_linking_checks_the_record(make_app, make_client):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -17,7 +18,7 @@ from tenon.core.models import CasbinRule, User
 from tenon.graphql.kernel.auth import user_type
 from tenon.graphql.kernel.types import AccessExplanation, PolicyLine, UserType
 from tenon.graphql.permissions import allowed
-from tenon.graphql.relay import Connection, paginate
+from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
 
 
 @strawberry.input(description="A new user.")
@@ -37,6 +38,47 @@ class UserUpdateInput:
     roles: list[str] | None = strawberry.field(default=None, description="The complete new role list.")
     attributes: JSON | None = strawberry.field(default=None, description="The complete new attributes.")
     password: str | None = strawberry.field(default=None, description="A new password.")
+
+
+@strawberry.enum(description="What users can be sorted by.")
+class UserOrderField(enum.Enum):
+    USERNAME = strawberry.enum_value("username", description="Login name.")
+    DISPLAY_NAME = strawberry.enum_value("display_name", description="Name shown to people.")
+    CREATED_AT = strawberry.enum_value("created_at", description="When the user was created.")
+
+
+@strawberry.input(description="How to sort users.")
+class UserOrder:
+    field: UserOrderField = strawberry.field(default=UserOrderField.USERNAME, description="Sort key.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="Direction.")
+
+
+@strawberry.input(description="Which users to list; all given conditions must hold.")
+class UserFilter:
+    search: str | None = strawberry.field(default=None, description="Part of the username or display name.")
+    active: bool | None = strawberry.field(default=None, description="Only active (true) or inactive (false) users.")
+    role: str | None = strawberry.field(default=None, description="Only users granted this role directly.")
+
+
+USER_ORDER_COLUMNS = {
+    UserOrderField.USERNAME: User.username,
+    UserOrderField.DISPLAY_NAME: User.display_name,
+    UserOrderField.CREATED_AT: User.created_at,
+}
+
+
+def user_types(session: Any, users: list[User]) -> list[UserType]:
+    """GraphQL users with their roles, in one query for the whole page."""
+    subjects = {f"user:{u.username}": u for u in users}
+    roles: dict[str, list[str]] = {s: [] for s in subjects}
+    rows = session.execute(select(CasbinRule.v0, CasbinRule.v1).where(
+        CasbinRule.ptype == "g", CasbinRule.v0.in_(list(subjects)))).all() if subjects else []
+    for subject, role in rows:
+        if role and role != auth.BASE_ROLE:
+            roles[subject].append(role)
+    return [UserType(id=strawberry.ID(str(u.id)), username=u.username, display_name=u.display_name,
+                     active=u.active, attributes=u.attributes or {}, roles=sorted(roles[s]))
+            for s, u in subjects.items()]
 
 
 @strawberry.input(description="A policy line to add or remove.")
@@ -65,16 +107,25 @@ class AdminQuery:
     @strawberry.field(description="Users, by username.", extensions=allowed("core.user", "read"))
     async def users(
         self, info: Info,
-        search: Annotated[str | None, strawberry.argument(description="Part of the username or display name.")] = None,
+        filter: Annotated[UserFilter | None, strawberry.argument(description="Conditions on the users.")] = None,
+        order_by: Annotated[UserOrder | None, strawberry.argument(description="Sort order (default: username).")] = None,
         first: Annotated[int | None, strawberry.argument(description="Page size.")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor to continue after.")] = None,
     ) -> Connection[UserType]:
-        stmt = select(User).order_by(User.username)
-        if search:
-            like = f"%{search.lower()}%"
-            stmt = stmt.where(or_(User.username.like(like), User.display_name.ilike(like)))
+        stmt = apply_order(select(User), order_by, USER_ORDER_COLUMNS, default=UserOrderField.USERNAME,
+                           tiebreaker=User.id)
+        if filter is not None:
+            if filter.search:
+                like = f"%{filter.search.lower()}%"
+                stmt = stmt.where(or_(User.username.like(like), func.lower(User.display_name).like(like)))
+            if filter.active is not None:
+                stmt = stmt.where(User.active.is_(filter.active))
+            if filter.role:
+                stmt = stmt.where(select(CasbinRule.id).where(
+                    CasbinRule.ptype == "g", CasbinRule.v0 == "user:" + User.username,
+                    CasbinRule.v1 == filter.role).exists())
         page = await paginate(info.context, stmt, first=first, after=after)
-        page.nodes = await info.context.run(lambda s: [user_type(s, u) for u in page.nodes])
+        page.nodes = await info.context.run(user_types, page.nodes)
         for edge, node in zip(page.edges, page.nodes, strict=True):
             edge.node = node
         return page
