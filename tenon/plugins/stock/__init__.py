@@ -2,6 +2,10 @@
 
 This module is the plugin's public API: other plugins that declare ``depends=("stock>=0.1",)``
 may import these names.
+
+GraphQL: ``ProductType`` is the strawberry type named ``Product``; another plugin can declare a field of that
+type and resolve it with ``await load_product(info, product_id)``, which goes through the per-request DataLoader
+(one select for all the products a response needs; ``None`` gives ``None``).
 """
 
 from tenon.plugins.stock.errors import InsufficientStock
@@ -28,6 +32,7 @@ from tenon.plugins.stock.models import (
     ShipmentLine,
     Warehouse,
 )
+from tenon.plugins.stock.schema.types import ProductType, load_product
 from tenon.plugins.stock.services import (
     approve_requisition,
     cancel_shipment,
@@ -46,10 +51,10 @@ from tenon.plugins.stock.services import (
 )
 
 __all__ = [
-    "Balance", "Category", "InsufficientStock", "Location", "Lot", "Move", "Product", "Receipt", "Requisition",
-    "Reservation", "Shipment", "ShipmentLine", "Warehouse",
+    "Balance", "Category", "InsufficientStock", "Location", "Lot", "Move", "Product", "ProductType", "Receipt",
+    "Requisition", "Reservation", "Shipment", "ShipmentLine", "Warehouse",
     "approve_requisition", "available", "cancel_shipment", "confirm_shipment", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
-    "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption", "release_for_origin",
-    "release_reservations", "reserve_for", "scan", "virtual_location",
+    "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
+    "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location",
 ]

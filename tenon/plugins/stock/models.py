@@ -5,7 +5,7 @@ The ledger rule: every quantity change is a :class:`Move` from one location to
 another, so for any product the sum of :class:`Balance` quantities over all
 locations (virtual ones included) is zero. Balances are maintained in the same
 transaction as the move, by atomic ``UPDATE``/upsert statements (see
-``services.py``), never read-check-write.
+``ledger.py``), never read-check-write.
 """
 
 from __future__ import annotations

@@ -1,0 +1,112 @@
+"""Shipments to customers (发货确认): ``draft`` → ``picked`` → ``done`` (or ``cancelled``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tenon.core.db import utcnow
+from tenon.core.errors import ValidationError
+from tenon.core.events import publish
+from tenon.core.sequences import next_number
+
+from .. import ledger
+from ..errors import InvalidTransition
+from ..ledger import dec, default_stock_location, get_location, get_product, qty, virtual_location
+from ..models import Move, Shipment, ShipmentLine
+from ._common import ORIGIN, TRANSITIONS, _actor, _get, _lines, _text, _transition
+from .products import _lot_id
+
+
+def create_shipment(session: Session, *, origin_type: str, origin_id: int, lines: list[dict[str, Any]],
+                    reference: str = "", from_location_id: int | None = None) -> Shipment:
+    """A draft shipment from the default stock location to the customer location.
+
+    Lines: ``{"product_id": int, "quantity": Decimal, "origin_line_id": int | None, "lot_id": int | None}``.
+    """
+    _lines(lines)
+    origin_type = _text(origin_type, "originType", max_len=60)
+    src = get_location(session, from_location_id, "fromLocationId") if from_location_id else default_stock_location(session)
+    if src.kind != "internal":
+        raise ValidationError("shipments leave from an internal location", field="fromLocationId")
+    shipment = Shipment(number=next_number(session, "stock.shipment"), state="draft", origin_type=origin_type,
+                        origin_id=int(origin_id), reference=_text(reference, "reference", required=False, max_len=100),
+                        from_location_id=src.id, to_location_id=virtual_location(session, "customer").id)
+    session.add(shipment)
+    session.flush()
+    for i, line in enumerate(lines):
+        f = f"lines[{i}]."
+        product = get_product(session, line.get("product_id") or 0, f"{f}productId")
+        lot_id = _lot_id(session, product.id, line, f) if (line.get("lot_id") or line.get("lot")) else None
+        session.add(ShipmentLine(shipment_id=shipment.id, product_id=product.id, lot_id=lot_id,
+                                 quantity=qty(line.get("quantity"), f"{f}quantity"),
+                                 origin_line_id=line.get("origin_line_id")))
+    session.flush()
+    return shipment
+
+
+def _shipment_lines(session: Session, shipment_id: int) -> list[ShipmentLine]:
+    return list(session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment_id).order_by(ShipmentLine.id)))
+
+
+def _shipment_moves(session: Session, shipment: Shipment, state: str) -> list[Move]:
+    return list(session.scalars(select(Move).where(
+        Move.origin_type == ORIGIN["shipment"], Move.origin_id == shipment.id, Move.state == state).order_by(Move.id)))
+
+
+def _reserve_shipment(session: Session, shipment: Shipment) -> None:
+    for i, line in enumerate(_shipment_lines(session, shipment.id)):
+        ledger.move_stock(session, product_id=line.product_id, quantity=line.quantity,
+                          from_location_id=shipment.from_location_id, to_location_id=shipment.to_location_id,
+                          lot_id=line.lot_id, origin_type=ORIGIN["shipment"], origin_id=shipment.id,
+                          origin_line_id=line.id, reference=shipment.number, state="reserved", field=f"lines[{i}].")
+
+
+def pick_shipment(session: Session, shipment_id: int) -> Shipment:
+    """Pick: reserve the stock of every line (lots first-in first-out); ``INSUFFICIENT_STOCK`` when short."""
+    shipment = _get(session, Shipment, shipment_id, "shipment")
+    _transition(session, shipment, "shipment", "picked")
+    _reserve_shipment(session, shipment)
+    publish(session, "stock.shipment.picked", {"shipment_id": shipment.id, "number": shipment.number,
+                                               "origin_type": shipment.origin_type, "origin_id": shipment.origin_id})
+    return shipment
+
+
+def confirm_shipment(session: Session, shipment_id: int) -> Shipment:
+    """Confirm delivery (发货确认): hook ``tenon_stock_shipment_confirming`` may refuse; then the
+    reserved (or, from draft, freshly taken) stock moves to the customer location and
+    ``stock.shipment.done`` is published."""
+    shipment = _get(session, Shipment, shipment_id, "shipment")
+    if (shipment.state, "done") not in TRANSITIONS["shipment"]:
+        raise InvalidTransition(f"shipment {shipment.number} is {shipment.state}; it cannot be confirmed",
+                                details={"state": shipment.state, "to": "done"})
+    app = session.info.get("app")
+    if app is not None and hasattr(app.hook, "tenon_stock_shipment_confirming"):
+        app.hook.tenon_stock_shipment_confirming(session=session, shipment=shipment)
+    was = shipment.state
+    _transition(session, shipment, "shipment", "done")
+    if was == "draft":
+        _reserve_shipment(session, shipment)
+    ledger.complete_moves(session, _shipment_moves(session, shipment, "reserved"))
+    shipment.done_at, shipment.done_by = utcnow(), _actor(session)
+    session.flush()
+    lines = _shipment_lines(session, shipment.id)
+    publish(session, "stock.shipment.done", {
+        "shipment_id": shipment.id, "number": shipment.number, "origin_type": shipment.origin_type,
+        "origin_id": shipment.origin_id,
+        "lines": [{"product_id": ln.product_id, "quantity": str(dec(ln.quantity)), "origin_line_id": ln.origin_line_id}
+                  for ln in lines],
+    })
+    return shipment
+
+
+def cancel_shipment(session: Session, shipment_id: int) -> Shipment:
+    """Cancel a draft or picked shipment, releasing its reservations."""
+    shipment = _get(session, Shipment, shipment_id, "shipment")
+    _transition(session, shipment, "shipment", "cancelled")
+    ledger.cancel_moves(session, _shipment_moves(session, shipment, "reserved"))
+    publish(session, "stock.shipment.cancelled", {"shipment_id": shipment.id, "number": shipment.number,
+                                                  "origin_type": shipment.origin_type, "origin_id": shipment.origin_id})
+    return shipment
