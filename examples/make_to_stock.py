@@ -66,7 +66,7 @@ def run(base_url: str, *, rep: tuple[str, str], clerk: tuple[str, str], product_
     if not customer:
         raise ApiError(f"{rep[0]} has no customer in her regions")
     customer = customer[0]
-    products = sales("query($s: String!) { products(search: $s, first: 10) { nodes { id code name } } }",
+    products = sales("query($s: String!) { products(filter: {search: $s}, first: 10) { nodes { id code name } } }",
                      s=product_code)["products"]["nodes"]
     product = next((p for p in products if p["code"] == product_code), None)
     if product is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .helpers import CREATE_LOCATION, CREATE_PRODUCT, PRODUCT, create_product, receive, stock_site
 
-PRODUCTS = "query($s: String, $k: String, $c: ID) { products(search: $s, kind: $k, categoryId: $c, first: 50) { totalCount nodes { code } } }"
+PRODUCTS = ("query($s: String, $k: String, $c: ID) { products(filter: {search: $s, kind: $k, categoryId: $c}, "
+            "first: 50) { totalCount nodes { code } } }")
 UPDATE = "mutation($id: ID!, $i: ProductUpdateInput!) { productUpdate(id: $id, input: $i) { id code name reorderPoint barcode active } }"
 CATEGORY = "mutation($i: CategoryCreateInput!) { productCategoryCreate(input: $i) { id code parentId } }"
 BELOW = "query { belowReorderPoint(first: 50) { totalCount nodes { code onHand reorderPoint } } }"
@@ -97,3 +98,19 @@ def test_warehouses_and_locations(make_app, make_client):
     assert err["extensions"] == {"code": "VALIDATION", "field": "kind"}
     units = {u["code"] for u in site.planner.ok("{ units { code name decimals } }")["units"]}
     assert {"pcs", "kg", "m", "l"} <= units
+
+
+def test_products_order_by(make_app, make_client):
+    """Three products created Z, A, M: by name ascending A, M, Z; by code descending the reverse of by code."""
+    from tenon.core.testing import create_user
+
+    app = make_app(plugins=["stock"])
+    boss = make_client(app, create_user(app, "boss", roles=["warehouse_manager"]))
+    for code, name in (("P-Z", "Zinc plate"), ("P-A", "Axle"), ("P-M", "Mount")):
+        boss.ok('mutation($i: ProductCreateInput!) { productCreate(input: $i) { id } }',
+                {"i": {"code": code, "name": name, "kind": "raw_material"}})
+    q = "query($o: ProductOrder) { products(orderBy: $o) { nodes { code } } }"
+    by_name = [n["code"] for n in boss.ok(q, {"o": {"field": "NAME"}})["products"]["nodes"]]
+    assert by_name == ["P-A", "P-M", "P-Z"]
+    by_code_desc = [n["code"] for n in boss.ok(q, {"o": {"field": "CODE", "direction": "DESC"}})["products"]["nodes"]]
+    assert by_code_desc == ["P-Z", "P-M", "P-A"]

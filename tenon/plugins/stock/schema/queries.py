@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import enum
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from strawberry.types import Info
 
 from tenon.core.errors import ValidationError
 from tenon.graphql.permissions import allowed
-from tenon.graphql.relay import Connection, paginate
+from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
 
 from .. import labels, services
 from ..models import (
@@ -94,6 +95,37 @@ def _doc_filters(stmt: Any, model: Any, state: str | None, origin_type: str | No
     return stmt.order_by(model.id.desc())
 
 
+
+@strawberry.enum(description="What products can be sorted by.")
+class ProductOrderField(enum.Enum):
+    CODE = strawberry.enum_value("code", description="Product code.")
+    NAME = strawberry.enum_value("name", description="Product name.")
+    KIND = strawberry.enum_value("kind", description="Kind, then the tiebreaker.")
+    CREATED_AT = strawberry.enum_value("created_at", description="When the product was created.")
+
+
+@strawberry.input(description="How to sort products.")
+class ProductOrder:
+    field: ProductOrderField = strawberry.field(default=ProductOrderField.CODE, description="Sort key.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="Direction.")
+
+
+@strawberry.input(description="Which products to list; all given conditions must hold.")
+class ProductFilter:
+    search: str | None = strawberry.field(default=None, description="Part of the code, name or barcode.")
+    kind: str | None = strawberry.field(default=None, description="Only this kind (`raw_material`, ...).")
+    category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this category and its sub-categories.")
+    active: bool | None = strawberry.field(default=None, description="Only active (true) or inactive (false) ones.")
+
+
+PRODUCT_ORDER_COLUMNS = {
+    ProductOrderField.CODE: Product.code,
+    ProductOrderField.NAME: Product.name,
+    ProductOrderField.KIND: Product.kind,
+    ProductOrderField.CREATED_AT: Product.created_at,
+}
+
 @strawberry.type
 class StockQuery:
     # ------------------------------------------------------------------ master data
@@ -105,23 +137,22 @@ class StockQuery:
     @strawberry.field(description="Products, by code.", extensions=allowed("stock.product", "read"))
     async def products(
         self, info: Info,
-        search: Annotated[str | None, strawberry.argument(description="Part of the code, name or barcode.")] = None,
-        kind: Annotated[str | None, strawberry.argument(description="Only this kind (`raw_material`, ...).")] = None,
-        category_id: Annotated[strawberry.ID | None, strawberry.argument(
-            description="Only this category and its sub-categories.")] = None,
-        active: Annotated[bool | None, strawberry.argument(description="Only active (true) or inactive (false) ones.")] = None,
+        filter: Annotated[ProductFilter | None, strawberry.argument(description="Conditions on the products.")] = None,
+        order_by: Annotated[ProductOrder | None, strawberry.argument(description="Sort order (default: code).")] = None,
         first: First = None, after: After = None,
     ) -> Connection[ProductType]:
-        stmt = select(Product).order_by(Product.code)
-        if search:
-            like = f"%{search.strip()}%"
+        stmt = apply_order(select(Product), order_by, PRODUCT_ORDER_COLUMNS, default=ProductOrderField.CODE,
+                           tiebreaker=Product.id)
+        f = filter or ProductFilter()
+        if f.search:
+            like = f"%{f.search.strip()}%"
             stmt = stmt.where(or_(Product.code.ilike(like), Product.name.ilike(like), Product.barcode.ilike(like)))
-        if kind:
-            stmt = stmt.where(Product.kind == kind)
-        if active is not None:
-            stmt = stmt.where(Product.active.is_(active))
-        if category_id is not None:
-            ids = await info.context.run(services.category_subtree, _int(category_id, "categoryId"))
+        if f.kind:
+            stmt = stmt.where(Product.kind == f.kind)
+        if f.active is not None:
+            stmt = stmt.where(Product.active.is_(f.active))
+        if f.category_id is not None:
+            ids = await info.context.run(services.category_subtree, _int(f.category_id, "filter.categoryId"))
             stmt = stmt.where(Product.category_id.in_(ids))
         return await paginate(info.context, stmt, first=first, after=after, convert=ProductType.from_model)
 
