@@ -1,0 +1,123 @@
+"""Root query fields of the orders plugin: regions, customers, sales orders, order progress, the KPI.
+
+Every read goes through ORM selects, so the actor's region scope applies to lists, ids,
+nested fields, counts, the progress overview and the KPI alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import or_, select
+from strawberry.types import Info
+
+from tenon.core.db import utcnow
+from tenon.graphql.permissions import allowed
+from tenon.graphql.relay import Connection, paginate
+
+from .. import reports, services
+from ..models import Customer, Region, SalesOrder
+from ._common import After, First, IdArg, _id
+from .enums import SalesOrderState
+from .types import (
+    CustomerType,
+    CycleTimeBucket,
+    DeliveryCycleTime,
+    OrderProgressType,
+    RegionType,
+    SalesOrderType,
+)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Sales regions, by path (parents before children).",
+                      extensions=allowed("orders.region", "read"))
+    async def regions(self, info: Info, first: First = None, after: After = None) -> Connection[RegionType]:
+        stmt = select(Region).order_by(Region.path, Region.id)
+        return await paginate(info.context, stmt, first=first, after=after, convert=RegionType.from_model)
+
+    @strawberry.field(description="Customers you may see (your regions), by code.",
+                      extensions=allowed("orders.customer", "read"))
+    async def customers(
+        self, info: Info,
+        search: Annotated[str | None, strawberry.argument(description="Part of the code or name.")] = None,
+        region_code: Annotated[str | None, strawberry.argument(description="Only this region and those under it.")] = None,
+        first: First = None, after: After = None,
+    ) -> Connection[CustomerType]:
+        stmt = select(Customer).order_by(Customer.code, Customer.id)
+        if search:
+            like = f"%{search.strip()}%"
+            stmt = stmt.where(or_(Customer.code.ilike(like), Customer.name.ilike(like)))
+        if region_code:
+            stmt = stmt.where(Customer.region_code.in_(services.covered_region_codes([region_code])))
+        return await paginate(info.context, stmt, first=first, after=after, convert=CustomerType.from_model)
+
+    @strawberry.field(description="A customer by id (NOT_FOUND outside your regions).",
+                      extensions=allowed("orders.customer", "read"))
+    async def customer(self, info: Info, id: IdArg) -> CustomerType:
+        return CustomerType.from_model(await info.context.run(services.get_customer, _id(id)))
+
+    @strawberry.field(description="Sales orders you may see (your regions), newest first.",
+                      extensions=allowed("orders.sales_order", "read"))
+    async def sales_orders(
+        self, info: Info,
+        states: Annotated[list[SalesOrderState] | None, strawberry.argument(description="Only these states.")] = None,
+        customer_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this customer's.")] = None,
+        region_code: Annotated[str | None, strawberry.argument(description="Only this region and those under it.")] = None,
+        search: Annotated[str | None, strawberry.argument(description="Part of the number or customer reference.")] = None,
+        first: First = None, after: After = None,
+    ) -> Connection[SalesOrderType]:
+        stmt = select(SalesOrder).order_by(SalesOrder.id.desc())
+        if states:
+            stmt = stmt.where(SalesOrder.state.in_([s.value for s in states]))
+        if customer_id is not None:
+            stmt = stmt.where(SalesOrder.customer_id == _id(customer_id, "customerId"))
+        if region_code:
+            stmt = stmt.where(SalesOrder.region_code.in_(services.covered_region_codes([region_code])))
+        if search:
+            like = f"%{search.strip()}%"
+            stmt = stmt.where(or_(SalesOrder.number.ilike(like), SalesOrder.customer_reference.ilike(like)))
+        return await paginate(info.context, stmt, first=first, after=after, convert=SalesOrderType.from_model)
+
+    @strawberry.field(description="A sales order by id (NOT_FOUND outside your regions).",
+                      extensions=allowed("orders.sales_order", "read"))
+    async def sales_order(self, info: Info, id: IdArg) -> SalesOrderType:
+        return SalesOrderType.from_model(await info.context.run(services.get_sales_order, _id(id)))
+
+    @strawberry.field(description="Order progress overview: open orders (confirmed to partially shipped), "
+                                  "overdue first, then by requested date.",
+                      extensions=allowed("orders.sales_order", "read"))
+    async def order_progress(
+        self, info: Info,
+        as_of: Annotated[dt.date | None, strawberry.argument(description="The day to judge overdue against; default today (UTC).")] = None,
+        region_code: Annotated[str | None, strawberry.argument(description="Only this region and those under it.")] = None,
+        first: First = None, after: After = None,
+    ) -> Connection[OrderProgressType]:
+        day = as_of or utcnow().date()
+        page = await paginate(info.context, reports.order_progress_query(day, region_code), first=first, after=after)
+        orders: list[SalesOrder] = list(page.nodes)
+        lines = await info.context.run(reports.lines_by_order, [o.id for o in orders])
+        page.nodes = [OrderProgressType.from_progress(reports.progress_of(o, lines[o.id], day)) for o in orders]
+        for edge, node in zip(page.edges, page.nodes, strict=True):
+            edge.node = node
+        return page
+
+    @strawberry.field(description="Delivery cycle time KPI: days from confirmation to full shipment of the orders "
+                                  "fully shipped in the period, from recorded state changes (your regions only).",
+                      extensions=allowed("orders.sales_order", "read"))
+    async def delivery_cycle_time(
+        self, info: Info,
+        from_: Annotated[dt.date, strawberry.argument(name="from", description="First day (UTC, included).")],
+        to: Annotated[dt.date, strawberry.argument(description="Last day (UTC, included).")],
+        region: Annotated[str | None, strawberry.argument(description="Region code; includes its sub-regions.")] = None,
+    ) -> DeliveryCycleTime:
+        k = await info.context.run(reports.delivery_cycle_time, from_, to, region)
+        return DeliveryCycleTime(
+            from_=k.date_from, to=k.date_to, region_code=k.region_code, count=k.count, average_days=k.average_days,
+            median_days=k.median_days, min_days=k.min_days, max_days=k.max_days,
+            distribution=[CycleTimeBucket(label=b.label, min_days=b.min_days, max_days=b.max_days, count=b.count)
+                          for b in k.buckets],
+        )

@@ -1,0 +1,308 @@
+"""GraphQL output types of the orders plugin: regions, customers, sales orders and their lines,
+history and shipments, order progress and the delivery cycle time KPI.
+
+Nested fields resolve through per-request DataLoaders (:mod:`._common`, and stock's
+:func:`load_product` for products): one select per field per request, never N+1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from tenon.core.db import utcnow
+from tenon.core.errors import NotFound
+from tenon.plugins.stock import ProductType, load_product
+
+from .. import reports
+from ..models import Customer, Region, SalesOrder, SalesOrderLine, SalesOrderStateChange
+from ._common import _by_ids, _gid, _history_by_order, _lines_by_order, _shipments_by_order
+from .enums import SalesOrderPriority, SalesOrderState
+
+
+@strawberry.type(name="Region", description="A sales territory; regions form a tree (East China → Zhejiang).")
+class RegionType:
+    id: strawberry.ID = strawberry.field(description="Region id.")
+    code: str = strawberry.field(description="Short code used in user attributes (`regions`), e.g. `east`.")
+    name: str = strawberry.field(description="Display name.")
+    parent_code: str | None = strawberry.field(description="Code of the parent region; null for a top region.")
+    path: list[str] = strawberry.field(description="Codes from the top region down to this one.")
+    active: bool = strawberry.field(description="Inactive regions take no new customers.")
+
+    @classmethod
+    def from_model(cls, m: Region) -> RegionType:
+        path = [p for p in m.path.split("/") if p]
+        return cls(id=_gid(m.id), code=m.code, name=m.name, parent_code=path[-2] if len(path) > 1 else None,
+                   path=path, active=m.active)
+
+
+@strawberry.type(description="A person to talk to at a customer.")
+class CustomerContact:
+    name: str = strawberry.field(description="Full name.")
+    role: str = strawberry.field(description="Function, e.g. purchasing.")
+    phone: str = strawberry.field(description="Phone number.")
+    email: str = strawberry.field(description="E-mail address.")
+
+
+@strawberry.type(name="Customer", description="A customer; it belongs to exactly one region.")
+class CustomerType:
+    id: strawberry.ID = strawberry.field(description="Customer id.")
+    code: str = strawberry.field(description="Customer number (from the `orders.customer` sequence unless given).")
+    name: str = strawberry.field(description="Company name.")
+    region_code: str = strawberry.field(description="Code of the customer's region.")
+    contacts: list[CustomerContact] = strawberry.field(description="Contact persons.")
+    credit_limit: Decimal | None = strawberry.field(
+        description="Maximum value of open (confirmed, unshipped) orders; null for no limit.")
+    payment_terms: str = strawberry.field(description="Agreed payment terms, e.g. `60 days net`.")
+    notes: str = strawberry.field(description="Free notes for sales.")
+    active: bool = strawberry.field(description="Inactive customers take no new orders.")
+    version: int = strawberry.field(description="Optimistic-lock version.")
+    _region_id: strawberry.Private[int]
+    _id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, m: Customer) -> CustomerType:
+        return cls(id=_gid(m.id), code=m.code, name=m.name, region_code=m.region_code,
+                   contacts=[CustomerContact(name=c.get("name", ""), role=c.get("role", ""), phone=c.get("phone", ""),
+                                             email=c.get("email", "")) for c in (m.contacts or [])],
+                   credit_limit=m.credit_limit, payment_terms=m.payment_terms, notes=m.notes, active=m.active,
+                   version=m.version, _region_id=m.region_id, _id=m.id)
+
+    @strawberry.field(description="The customer's region.")
+    async def region(self, info: Info) -> RegionType | None:
+        r = await info.context.batch("orders.region_by_id", _by_ids(Region)).load(self._region_id)
+        return RegionType.from_model(r) if r else None
+
+    @strawberry.field(description="The customer's sales orders you may see, newest first.")
+    async def orders(self, info: Info) -> list[SalesOrderType]:
+        rows = await info.context.batch("orders.orders_by_customer", reports.orders_by_customer).load(self._id)
+        return [SalesOrderType.from_model(o) for o in rows]
+
+
+@strawberry.type(name="SalesOrderStateChange", description="One recorded state change of a sales order.")
+class SalesOrderStateChangeType:
+    at: dt.datetime = strawberry.field(description="When it happened (UTC).")
+    from_state: SalesOrderState | None = strawberry.field(description="State before; null when the order was created.")
+    to_state: SalesOrderState = strawberry.field(description="State after.")
+    actor: str | None = strawberry.field(description="Username of who made the change.")
+    note: str = strawberry.field(description="Why, when recorded (cancel reason, shipment number).")
+
+    @classmethod
+    def from_model(cls, m: SalesOrderStateChange) -> SalesOrderStateChangeType:
+        return cls(at=m.at, from_state=SalesOrderState(m.from_state) if m.from_state else None,
+                   to_state=SalesOrderState(m.to_state), actor=m.actor, note=m.note)
+
+
+@strawberry.type(name="SalesOrderLine", description="One product of a sales order with its progress.")
+class SalesOrderLineType:
+    id: strawberry.ID = strawberry.field(description="Line id.")
+    order_id: strawberry.ID = strawberry.field(description="Id of the order.")
+    position: int = strawberry.field(description="Position in the order (1, 2, ...).")
+    product_id: strawberry.ID = strawberry.field(description="Id of the product (stock `Product`).")
+    quantity: Decimal = strawberry.field(description="Ordered quantity, in the product's unit.")
+    unit_price: Decimal = strawberry.field(description="Price per unit.")
+    amount: Decimal = strawberry.field(description="quantity × unitPrice.")
+    due_date: dt.date | None = strawberry.field(description="Line due date; null means the order's requested date.")
+    produced_quantity: Decimal = strawberry.field(description="Quantity reported produced (by mrp).")
+    shipped_quantity: Decimal = strawberry.field(description="Quantity in done shipments.")
+    open_quantity: Decimal = strawberry.field(description="Quantity not shipped yet (quantity − shippedQuantity).")
+    region_code: str = strawberry.field(description="Region of the order.")
+    _order_id: strawberry.Private[int]
+    _product_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, m: SalesOrderLine) -> SalesOrderLineType:
+        return cls(id=_gid(m.id), order_id=_gid(m.order_id), position=m.position, product_id=_gid(m.product_id),
+                   quantity=m.quantity, unit_price=m.unit_price, amount=m.quantity * m.unit_price,
+                   due_date=m.due_date, produced_quantity=m.produced_quantity, shipped_quantity=m.shipped_quantity,
+                   open_quantity=max(m.quantity - m.shipped_quantity, Decimal(0)), region_code=m.region_code,
+                   _order_id=m.order_id, _product_id=m.product_id)
+
+    @strawberry.field(description="The ordered product (stock `Product`: code, name, unit, stock levels).")
+    async def product(self, info: Info) -> ProductType:
+        p = await load_product(info, self._product_id)
+        if p is None:
+            raise NotFound(f"no product {self._product_id}", field="product")
+        return p
+
+    @strawberry.field(description="Code of the product.")
+    async def product_code(self, info: Info) -> str | None:
+        p = await load_product(info, self._product_id)
+        return p.code if p else None
+
+    @strawberry.field(description="Name of the product.")
+    async def product_name(self, info: Info) -> str | None:
+        p = await load_product(info, self._product_id)
+        return p.name if p else None
+
+    @strawberry.field(description="The order of this line.")
+    async def order(self, info: Info) -> SalesOrderType | None:
+        o = await info.context.batch("orders.order_by_id", _by_ids(SalesOrder)).load(self._order_id)
+        return SalesOrderType.from_model(o) if o else None
+
+
+@strawberry.type(description="A line of a stock shipment made for a sales order.")
+class SalesOrderShipmentLine:
+    line_id: strawberry.ID | None = strawberry.field(description="The sales order line it ships.")
+    product_id: strawberry.ID = strawberry.field(description="The product.")
+    quantity: Decimal = strawberry.field(description="Quantity in the shipment.")
+
+
+@strawberry.type(description="A stock shipment made for a sales order (confirm it with `shipmentConfirm`).")
+class SalesOrderShipment:
+    id: strawberry.ID = strawberry.field(description="Stock shipment id (the `Shipment` of the stock plugin).")
+    number: str = strawberry.field(description="Shipment number.")
+    state: str = strawberry.field(description="Stock's shipment state: draft, picked, done or cancelled.")
+    done_at: dt.datetime | None = strawberry.field(description="When it was confirmed done.")
+    order_id: strawberry.ID = strawberry.field(description="The sales order.")
+    lines: list[SalesOrderShipmentLine] = strawberry.field(description="What it ships.")
+
+    @classmethod
+    def from_model(cls, s: Any, lines: Sequence[Any]) -> SalesOrderShipment:
+        return cls(id=_gid(s.id), number=s.number, state=s.state, done_at=s.done_at, order_id=_gid(s.origin_id),
+                   lines=[SalesOrderShipmentLine(line_id=_gid(x.origin_line_id) if x.origin_line_id else None,
+                                                 product_id=_gid(x.product_id), quantity=x.quantity) for x in lines])
+
+
+@strawberry.type(name="SalesOrder", description="A customer's order: lines, state, history and progress.")
+class SalesOrderType:
+    id: strawberry.ID = strawberry.field(description="Order id.")
+    number: str = strawberry.field(description="Order number, e.g. `SO-2026-00042`.")
+    customer_id: strawberry.ID = strawberry.field(description="Id of the customer.")
+    region_code: str = strawberry.field(description="Region the order was sold in (the customer's at creation).")
+    state: SalesOrderState = strawberry.field(description="Current state.")
+    order_date: dt.date = strawberry.field(description="Date of the order.")
+    requested_date: dt.date | None = strawberry.field(description="Delivery date the customer asked for.")
+    priority: SalesOrderPriority = strawberry.field(description="Priority.")
+    customer_reference: str = strawberry.field(description="The customer's own reference (PO number).")
+    notes: str = strawberry.field(description="Free notes.")
+    cancel_reason: str = strawberry.field(description="Why it was cancelled (empty otherwise).")
+    version: int = strawberry.field(description="Optimistic-lock version; pass it to `salesOrderUpdate`.")
+    created_at: dt.datetime = strawberry.field(description="When it was created.")
+    created_by: str | None = strawberry.field(description="Who created it.")
+    _id: strawberry.Private[int]
+    _customer_id: strawberry.Private[int]
+    _model: strawberry.Private[Any]
+
+    @classmethod
+    def from_model(cls, m: SalesOrder) -> SalesOrderType:
+        return cls(id=_gid(m.id), number=m.number, customer_id=_gid(m.customer_id), region_code=m.region_code,
+                   state=SalesOrderState(m.state), order_date=m.order_date, requested_date=m.requested_date,
+                   priority=SalesOrderPriority(m.priority), customer_reference=m.customer_reference, notes=m.notes,
+                   cancel_reason=m.cancel_reason, version=m.version, created_at=m.created_at,
+                   created_by=m.created_by, _id=m.id, _customer_id=m.customer_id, _model=m)
+
+    async def _lines(self, info: Info) -> list[SalesOrderLine]:
+        return await info.context.batch("orders.lines_by_order", _lines_by_order).load(self._id)
+
+    @strawberry.field(description="The customer.")
+    async def customer(self, info: Info) -> CustomerType | None:
+        c = await info.context.batch("orders.customer_by_id", _by_ids(Customer)).load(self._customer_id)
+        return CustomerType.from_model(c) if c else None
+
+    @strawberry.field(description="The lines, by position.")
+    async def lines(self, info: Info) -> list[SalesOrderLineType]:
+        return [SalesOrderLineType.from_model(x) for x in await self._lines(info)]
+
+    @strawberry.field(description="Total value: the sum of the lines' amounts.")
+    async def total_amount(self, info: Info) -> Decimal:
+        return sum((x.quantity * x.unit_price for x in await self._lines(info)), Decimal(0))
+
+    @strawberry.field(description="Every state change, oldest first (time, from, to, actor).")
+    async def history(self, info: Info) -> list[SalesOrderStateChangeType]:
+        rows = await info.context.batch("orders.history_by_order", _history_by_order).load(self._id)
+        return [SalesOrderStateChangeType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Stock shipments made for this order.")
+    async def shipments(self, info: Info) -> list[SalesOrderShipment]:
+        rows = await info.context.batch("orders.shipments_by_order", _shipments_by_order).load(self._id)
+        return [SalesOrderShipment.from_model(s, lines) for s, lines in rows]
+
+    @strawberry.field(description="Ordered / produced / shipped, percent complete and overdue flags.")
+    async def progress(
+        self, info: Info,
+        as_of: Annotated[dt.date | None, strawberry.argument(description="The day to judge overdue against; default today (UTC).")] = None,
+    ) -> OrderProgressType:
+        p = reports.progress_of(self._model, await self._lines(info), as_of or utcnow().date())
+        return OrderProgressType.from_progress(p)
+
+
+@strawberry.type(name="OrderLineProgress", description="Progress of one order line.")
+class OrderLineProgressType:
+    line_id: strawberry.ID = strawberry.field(description="The order line.")
+    position: int = strawberry.field(description="Its position in the order.")
+    product_id: strawberry.ID = strawberry.field(description="The product.")
+    due_date: dt.date | None = strawberry.field(description="Due date (the line's, else the order's requested date).")
+    ordered: Decimal = strawberry.field(description="Ordered quantity.")
+    produced: Decimal = strawberry.field(description="Produced quantity.")
+    shipped: Decimal = strawberry.field(description="Shipped quantity.")
+    percent_complete: float = strawberry.field(description="Shipped share of the ordered quantity, 0-100.")
+    overdue: bool = strawberry.field(description="Due date passed and the line is not fully shipped.")
+    _product_id: strawberry.Private[int]
+
+    @strawberry.field(description="Code of the product.")
+    async def product_code(self, info: Info) -> str | None:
+        p = await load_product(info, self._product_id)
+        return p.code if p else None
+
+
+@strawberry.type(name="OrderProgress", description="Progress of one sales order, for the progress overview.")
+class OrderProgressType:
+    order_id: strawberry.ID = strawberry.field(description="The order.")
+    number: str = strawberry.field(description="Order number.")
+    state: SalesOrderState = strawberry.field(description="Order state.")
+    region_code: str = strawberry.field(description="Order region.")
+    requested_date: dt.date | None = strawberry.field(description="Requested delivery date.")
+    priority: SalesOrderPriority = strawberry.field(description="Priority.")
+    ordered: Decimal = strawberry.field(description="Total ordered quantity.")
+    produced: Decimal = strawberry.field(description="Total produced quantity.")
+    shipped: Decimal = strawberry.field(description="Total shipped quantity.")
+    percent_complete: float = strawberry.field(description="Shipped share of the ordered quantity, 0-100.")
+    overdue: bool = strawberry.field(description="Requested date passed and not fully shipped.")
+    lines: list[OrderLineProgressType] = strawberry.field(description="Per line.")
+    _model: strawberry.Private[Any]
+
+    @classmethod
+    def from_progress(cls, p: reports.OrderProgress) -> OrderProgressType:
+        o = p.order
+        return cls(
+            order_id=_gid(o.id), number=o.number, state=SalesOrderState(o.state), region_code=o.region_code,
+            requested_date=o.requested_date, priority=SalesOrderPriority(o.priority), ordered=p.ordered,
+            produced=p.produced, shipped=p.shipped, percent_complete=p.percent_complete, overdue=p.overdue,
+            lines=[OrderLineProgressType(
+                line_id=_gid(lp.line.id), position=lp.line.position, product_id=_gid(lp.line.product_id),
+                due_date=lp.line.due_date or o.requested_date, ordered=lp.ordered, produced=lp.produced,
+                shipped=lp.shipped, percent_complete=lp.percent_complete, overdue=lp.overdue,
+                _product_id=lp.line.product_id) for lp in p.lines],
+            _model=o,
+        )
+
+    @strawberry.field(description="The order.")
+    def order(self) -> SalesOrderType:
+        return SalesOrderType.from_model(self._model)
+
+
+@strawberry.type(description="How many orders took this many days from confirmation to full shipment.")
+class CycleTimeBucket:
+    label: str = strawberry.field(description="E.g. `7-14 days` (lower bound included, upper excluded).")
+    min_days: int = strawberry.field(description="Lower bound (included).")
+    max_days: int | None = strawberry.field(description="Upper bound (excluded); null for the open last bucket.")
+    count: int = strawberry.field(description="Orders in the bucket.")
+
+
+@strawberry.type(description="Delivery cycle time: days from confirmation to full shipment, from recorded state changes.")
+class DeliveryCycleTime:
+    from_: dt.date = strawberry.field(name="from", description="First day of the period (UTC, included).")
+    to: dt.date = strawberry.field(description="Last day of the period (UTC, included).")
+    region_code: str | None = strawberry.field(description="The region asked for (with its sub-regions), or null.")
+    count: int = strawberry.field(description="Orders fully shipped in the period.")
+    average_days: float | None = strawberry.field(description="Average days; null when no order qualifies.")
+    median_days: float | None = strawberry.field(description="Median days.")
+    min_days: float | None = strawberry.field(description="Fastest order, in days.")
+    max_days: float | None = strawberry.field(description="Slowest order, in days.")
+    distribution: list[CycleTimeBucket] = strawberry.field(description="Orders per week-wide bucket of days.")
