@@ -17,6 +17,7 @@ skipping.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from tenon.core import auth
@@ -157,6 +158,25 @@ class GraphQLClient:
         data = self.ok("mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }",
                        {"u": username, "p": password})
         return self.as_token(data["login"]["token"])
+
+
+@contextlib.contextmanager
+def count_statements(app: Tenon) -> Iterator[list[str]]:
+    """Collect the SQL statements the server's async engine sends while the block runs.
+
+    ``with count_statements(app) as statements: client.ok(query)`` -- for N+1 tests.
+    """
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        statements.append(statement)
+
+    engine = app.async_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def create_user(app: Tenon, username: str, *, roles: Iterable[str] = (), attributes: dict[str, Any] | None = None,

@@ -6,13 +6,12 @@ sent with ``first: 5`` and ``first: 50``; statements are counted on the server's
 ``SELECT ... WHERE key IN (...)`` whatever the page size, and the row-scope criterion rides along in it.
 """
 
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from scopeplug.models import Customer, Order
 from scopeplug.testdata import ScopeSite
-from sqlalchemy import event
+from tenon.core.testing import count_statements
 
 NESTED = "query($n: Int!) { customers(first: $n) { nodes { code orders { number } } } }"
 DEEP = """query($n: Int!) { customers(first: $n) { totalCount nodes { code orders { number amount
@@ -30,22 +29,6 @@ def add_customers(app, ids, count=60):
                             amount=Decimal(i + j)))
 
 
-@contextmanager
-def counting(app):
-    """Collect the SQL statements the server's async engine sends while the block runs."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = app.async_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 @pytest.fixture
 def site(make_app, make_client):
     site = ScopeSite(make_app, make_client, names=["rep_east", "manager"])
@@ -61,7 +44,7 @@ def test_statement_count_does_not_grow_with_the_page(site, user, query):
 
     counts = {}
     for n in (5, 50):
-        with counting(site.app) as statements:
+        with count_statements(site.app) as statements:
             data = client.ok(query, {"n": n})
         nodes = data["customers"]["nodes"]
         assert len(nodes) == n

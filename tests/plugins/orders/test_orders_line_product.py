@@ -6,11 +6,11 @@ Data: ``helpers.orders_site`` (BD-01 "Brake disc" and CP-02 "Caliper", 500 in st
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+
+from tenon.core.testing import count_statements
 
 from .helpers import create_order, line, orders_site, ship
 
@@ -21,23 +21,6 @@ LINE_PRODUCTS = """query($id: ID!) { salesOrder(id: $id) { lines {
 @pytest.fixture
 def site(make_app, make_client):
     return orders_site(make_app, make_client)
-
-
-@contextmanager
-def counting(app):
-    """Collect the SQL statements the server's async engine sends while the block runs
-    (as in ``tests/graphql/test_nplus1.py``)."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = app.async_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_an_order_line_reads_its_product_with_live_stock(site):
@@ -99,7 +82,7 @@ def test_statement_count_does_not_grow_with_the_number_of_lines(site):
 
     counts = {}
     for name, order in (("small", small), ("big", big)):
-        with counting(app) as statements:
+        with count_statements(app) as statements:
             lines = rep.ok(LINE_PRODUCTS, {"id": order["id"]})["salesOrder"]["lines"]
         counts[name] = len(statements)
         if name == "big":
