@@ -54,19 +54,20 @@ class OrderDirection(enum.Enum):
 
 
 def apply_order(stmt: Select[Any], order: Any, columns: Mapping[Any, ColumnElement[Any]], *,
-                default: Any, tiebreaker: ColumnElement[Any]) -> Select[Any]:
+                default: Any, tiebreaker: ColumnElement[Any],
+                default_direction: OrderDirection = OrderDirection.ASC) -> Select[Any]:
     """Order ``stmt`` by a typed ordering input, then by a unique ``tiebreaker`` so pages never overlap.
 
     The convention: a list field takes ``orderBy: <Entity>Order`` where the input has
     ``field: <Entity>OrderField`` (an enum of the sortable columns) and ``direction: OrderDirection``.
 
-    :param order: the input (``None``: ``default`` ascending).
+    :param order: the input (``None``: ``default`` in ``default_direction``).
     :param columns: the column for each enum member of the order field.
     :param default: the enum member used when no order is given.
     :param tiebreaker: a unique column (the primary key).
     """
     field = getattr(order, "field", None) or default
-    direction = getattr(order, "direction", None) or OrderDirection.ASC
+    direction = getattr(order, "direction", None) or (default_direction if order is None else OrderDirection.ASC)
     column = columns[field]
     if direction is OrderDirection.DESC:
         return stmt.order_by(column.desc(), tiebreaker.desc())

@@ -7,6 +7,7 @@ nested fields, counts, the progress overview and the KPI alike.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Annotated
 
 import strawberry
@@ -15,7 +16,7 @@ from strawberry.types import Info
 
 from tenon.core.db import utcnow
 from tenon.graphql.permissions import allowed
-from tenon.graphql.relay import Connection, paginate
+from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
 
 from .. import reports, services
 from ..models import Customer, Region, SalesOrder
@@ -30,6 +31,38 @@ from .types import (
     SalesOrderType,
 )
 
+
+
+@strawberry.enum(description="What sales orders can be sorted by.")
+class SalesOrderOrderField(enum.Enum):
+    CREATED = strawberry.enum_value("created", description="Entry order (the id).")
+    NUMBER = strawberry.enum_value("number", description="Order number.")
+    ORDER_DATE = strawberry.enum_value("order_date", description="Order date.")
+    REQUESTED_DATE = strawberry.enum_value("requested_date", description="Requested delivery date.")
+
+
+@strawberry.input(description="How to sort sales orders.")
+class SalesOrderOrder:
+    field: SalesOrderOrderField = strawberry.field(default=SalesOrderOrderField.CREATED, description="Sort key.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC, description="Direction.")
+
+
+@strawberry.input(description="Which sales orders to list; all given conditions must hold.")
+class SalesOrderFilter:
+    states: list[SalesOrderState] | None = strawberry.field(default=None, description="Only these states.")
+    customer_id: strawberry.ID | None = strawberry.field(default=None, description="Only this customer's.")
+    region_code: str | None = strawberry.field(default=None, description="Only this region and those under it.")
+    search: str | None = strawberry.field(default=None, description="Part of the number or customer reference.")
+    requested_before: dt.date | None = strawberry.field(
+        default=None, description="Only orders requested for delivery before this day.")
+
+
+SALES_ORDER_ORDER_COLUMNS = {
+    SalesOrderOrderField.CREATED: SalesOrder.id,
+    SalesOrderOrderField.NUMBER: SalesOrder.number,
+    SalesOrderOrderField.ORDER_DATE: SalesOrder.order_date,
+    SalesOrderOrderField.REQUESTED_DATE: SalesOrder.requested_date,
+}
 
 @strawberry.type
 class Query:
@@ -64,22 +97,25 @@ class Query:
                       extensions=allowed("orders.sales_order", "read"))
     async def sales_orders(
         self, info: Info,
-        states: Annotated[list[SalesOrderState] | None, strawberry.argument(description="Only these states.")] = None,
-        customer_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this customer's.")] = None,
-        region_code: Annotated[str | None, strawberry.argument(description="Only this region and those under it.")] = None,
-        search: Annotated[str | None, strawberry.argument(description="Part of the number or customer reference.")] = None,
+        filter: Annotated[SalesOrderFilter | None, strawberry.argument(description="Conditions on the orders.")] = None,
+        order_by: Annotated[SalesOrderOrder | None, strawberry.argument(
+            description="Sort order (default: newest first).")] = None,
         first: First = None, after: After = None,
     ) -> Connection[SalesOrderType]:
-        stmt = select(SalesOrder).order_by(SalesOrder.id.desc())
-        if states:
-            stmt = stmt.where(SalesOrder.state.in_([s.value for s in states]))
-        if customer_id is not None:
-            stmt = stmt.where(SalesOrder.customer_id == _id(customer_id, "customerId"))
-        if region_code:
-            stmt = stmt.where(SalesOrder.region_code.in_(services.covered_region_codes([region_code])))
-        if search:
-            like = f"%{search.strip()}%"
+        stmt = apply_order(select(SalesOrder), order_by, SALES_ORDER_ORDER_COLUMNS, default=SalesOrderOrderField.CREATED,
+                           tiebreaker=SalesOrder.id, default_direction=OrderDirection.DESC)
+        f = filter or SalesOrderFilter()
+        if f.states:
+            stmt = stmt.where(SalesOrder.state.in_([s.value for s in f.states]))
+        if f.customer_id is not None:
+            stmt = stmt.where(SalesOrder.customer_id == _id(f.customer_id, "filter.customerId"))
+        if f.region_code:
+            stmt = stmt.where(SalesOrder.region_code.in_(services.covered_region_codes([f.region_code])))
+        if f.search:
+            like = f"%{f.search.strip()}%"
             stmt = stmt.where(or_(SalesOrder.number.ilike(like), SalesOrder.customer_reference.ilike(like)))
+        if f.requested_before is not None:
+            stmt = stmt.where(SalesOrder.requested_date < f.requested_before)
         return await paginate(info.context, stmt, first=first, after=after, convert=SalesOrderType.from_model)
 
     @strawberry.field(description="A sales order by id (NOT_FOUND outside your regions).",
