@@ -319,10 +319,11 @@ def remove_policy_lines(session: Session, lines: Iterable[Sequence[str]]) -> int
     return removed
 
 
-def bump_policy_version(session: Session) -> int:
-    setting = session.get(Setting, POLICY_VERSION_KEY, with_for_update=True)
+def bump_policy_version(session: Session, key: str = POLICY_VERSION_KEY) -> int:
+    """Increase a version counter in ``core_setting`` (policies; or the plugin set, see ``site_versions``)."""
+    setting = session.get(Setting, key, with_for_update=True)
     if setting is None:
-        setting = Setting(key=POLICY_VERSION_KEY, value=1)
+        setting = Setting(key=key, value=1)
         session.add(setting)
     else:
         setting.value = int(setting.value) + 1
@@ -331,5 +332,15 @@ def bump_policy_version(session: Session) -> int:
 
 
 def policy_version(session: Session) -> int:
-    value = session.execute(select(Setting.value).where(Setting.key == POLICY_VERSION_KEY)).scalar()
-    return int(value or 0)
+    return site_versions(session)[0]
+
+
+PLUGINS_VERSION_KEY = "plugins_version"
+
+
+def site_versions(session: Session) -> tuple[int, int]:
+    """``(policy version, plugin-set version)`` in one query: each request compares them with
+    what its worker has loaded, so every worker follows grants and installs without a restart."""
+    rows = dict(session.execute(select(Setting.key, Setting.value).where(
+        Setting.key.in_([POLICY_VERSION_KEY, PLUGINS_VERSION_KEY]))).all())
+    return int(rows.get(POLICY_VERSION_KEY) or 0), int(rows.get(PLUGINS_VERSION_KEY) or 0)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
         "max_depth": 12,
         "max_aliases": 30,
         "max_tokens": 5000,
+        "plugin_check_seconds": 1.0,
     },
     "auth": {
         "session_hours": 12,

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,8 +17,10 @@ from litestar.datastructures import Headers, State
 from litestar.response import Response
 from litestar.types import Scope
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 from strawberry.litestar import make_graphql_controller
 
+from tenon.core.access import site_versions
 from tenon.core.events import deliver_outbox
 from tenon.core.kernel import Tenon
 from tenon.core.site import Site
@@ -60,15 +63,41 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
     schema = build_schema(tenon)
     site = tenon.site
 
+    with tenon.transaction() as s:
+        tenon.plugins_version = site_versions(s)[1]  # type: ignore[attr-defined]
+
+    def reload_plugins(version: int) -> None:
+        """Follow ``tenon plugins install/uninstall`` on a running server: reload the plugin set and
+        swap the schema. New plugins' plain HTTP routes still need a restart."""
+        tenon.load(list(tenon.installed_versions()))
+        controller.schema = build_schema(tenon)
+        tenon.plugins_version = version  # type: ignore[attr-defined]
+        log.info("plugin set changed (version %s): now %s", version, ", ".join(tenon.plugins))
+
+    check_every = float(site.setting("api", "plugin_check_seconds"))
+    last_check = [time.monotonic()]
+
+    async def follow_plugin_set() -> None:
+        # before validation: a query for a just-installed field must meet the new schema
+        now = time.monotonic()
+        if now - last_check[0] < check_every:
+            return
+        last_check[0] = now
+        async with tenon.async_engine.connect() as conn:
+            version = await conn.run_sync(lambda c: site_versions(Session(bind=c))[1])
+        if version != tenon.plugins_version:  # type: ignore[attr-defined]
+            reload_plugins(version)
+
     async def get_context(state: State, scope: Scope) -> Context:
         headers = Headers.from_scope(scope)
         request_id = (headers.get("x-request-id") or uuid.uuid4().hex)[:64]
+        await follow_plugin_set()
         return Context(
             tenon=state.tenon,
             token=bearer_token(headers),
             request_id=request_id,
             idempotency_key=(headers.get("idempotency-key") or None),
-            loader_factories=schema.loader_factories,
+            loader_factories=controller.schema.loader_factories,
         )
 
     controller = make_graphql_controller(

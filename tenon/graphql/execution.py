@@ -27,7 +27,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from tenon.core import auth
-from tenon.core.access import policy_version
+from tenon.core.access import site_versions
 from tenon.core.errors import Conflict
 from tenon.core.models import IdempotencyKey
 
@@ -115,7 +115,7 @@ class Transaction(SchemaExtension):
     @staticmethod
     def _authenticate(session: Any, context: Any) -> None:
         tenon = context.tenon
-        version = policy_version(session)
+        version = site_versions(session)[0]
         if tenon.access.version != version:
             tenon.access.ensure_version(version)
         if context.token:
