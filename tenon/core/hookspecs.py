@@ -288,7 +288,7 @@ def tenon_http_routes(app: Tenon) -> Iterable[Any] | None:
     transaction. Use it for what GraphQL does badly (binary downloads such as
     label PNGs, webhooks from machines); business operations stay in GraphQL.
     A route handler opens its own unit of work with ``app.transaction(actor)``
-    after authenticating the request (``tenon.graphql.app.actor_from_headers``).
+    after authenticating the request (``tenon.graphql.http.require``).
 
     :param app: the app being built.
     :returns: an iterable of Litestar route handlers (paths start with

@@ -26,30 +26,10 @@ from tenon.core.kernel import Tenon
 from tenon.core.site import Site
 from tenon.graphql.compose import build_schema
 from tenon.graphql.context import Context
+from tenon.graphql.http import bearer_token
 
 log = logging.getLogger("tenon.graphql")
 OUTBOX_INTERVAL = 5.0
-
-
-def bearer_token(headers: Headers) -> str | None:
-    value = headers.get("authorization") or ""
-    scheme, _, token = value.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-async def actor_from_headers(tenon: Tenon, headers: Headers) -> Any:
-    """The actor behind ``Authorization: Bearer <token>``, or ``None``; for plugin HTTP routes."""
-    token = bearer_token(headers)
-    if not token:
-        return None
-    return await asyncio.to_thread(_actor_for, tenon, token)
-
-
-def _actor_for(tenon: Tenon, token: str) -> Any:
-    from tenon.core import auth
-
-    with tenon.transaction() as s:
-        return auth.actor_for_token(s, token)
 
 
 def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:

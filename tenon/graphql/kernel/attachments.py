@@ -26,11 +26,10 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from tenon.core import attachments as service
-from tenon.core import auth
-from tenon.core.access import policy_version
 from tenon.core.contributions import SchemaContribution
-from tenon.core.errors import Forbidden, NotFound, TenonError, Unauthenticated
+from tenon.core.errors import NotFound, TenonError
 from tenon.core.models import Attachment
+from tenon.graphql.http import bearer_token, error_response, require
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, paginate
 
@@ -122,23 +121,8 @@ CONTRIBUTION = SchemaContribution(query=AttachmentQuery, mutation=AttachmentMuta
 # ----------------------------------------------------------------------------- download route
 
 
-def _bearer(request: Request[Any, Any, Any]) -> str | None:
-    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
-    return (token.strip() or None) if scheme.lower() == "bearer" else None
-
-
 def _find_download(app: Any, token: str | None, attachment_id: int) -> tuple[Any, str, str]:
-    if token is None:
-        raise Unauthenticated("sign in first: send 'Authorization: Bearer <token>'")
-    with app.sessionmaker() as session:
-        version = policy_version(session)
-        if app.access.version != version:
-            app.access.ensure_version(version)
-        actor = auth.actor_for_token(session, token)
-    if actor is None:
-        raise Unauthenticated("sign in first: send 'Authorization: Bearer <token>'")
-    if not app.access.can(actor, "core.attachment", "read"):
-        raise Forbidden("not allowed: read on core.attachment")
+    actor = require(app, token, "core.attachment", "read")
     with app.transaction(actor=actor) as session:
         row = session.get(Attachment, attachment_id)
         if row is None or not service.readable(session, row):
@@ -146,25 +130,18 @@ def _find_download(app: Any, token: str | None, attachment_id: int) -> tuple[Any
         return service.attachment_path(app, row), row.filename, row.content_type
 
 
-_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
-
-
 @get(f"{DOWNLOAD_PATH}/{{attachment_id:int}}")
 async def download_attachment(request: Request[Any, Any, Any], attachment_id: int) -> Response[Any]:
     """Download an attachment: bearer token required; 401, 403 or 404 as a JSON error otherwise."""
     app = request.app.state.tenon
 
-    def error(exc: TenonError) -> Response[Any]:
-        return Response({"error": {"code": exc.code, "message": exc.message}},
-                        status_code=_STATUS.get(exc.code, 400))
-
     try:
-        path, filename, content_type = await asyncio.to_thread(_find_download, app, _bearer(request), attachment_id)
+        path, filename, content_type = await asyncio.to_thread(_find_download, app, bearer_token(request.headers), attachment_id)
     except TenonError as exc:
-        return error(exc)
+        return error_response(exc)
     if not path.is_file():
         log.error("attachment %s: file %s is missing from the store", attachment_id, path)
-        return error(NotFound(f"the file of attachment {attachment_id} is missing"))
+        return error_response(NotFound(f"the file of attachment {attachment_id} is missing"))
     return File(path, filename=filename, media_type=content_type, content_disposition_type="attachment",
                 headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 

@@ -12,33 +12,16 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Response
 
-from tenon.core import auth
-from tenon.core.access import policy_version
-from tenon.core.errors import Forbidden, NotFound, TenonError, Unauthenticated, ValidationError
+from tenon.core.errors import NotFound, TenonError, ValidationError
+from tenon.graphql.http import bearer_token, error_response, require
 
 from . import labels, services
 
-_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
 KINDS = ("product", "lot", "location")
 
 
-def _bearer(request: Request[Any, Any, Any]) -> str | None:
-    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
-    return (token.strip() or None) if scheme.lower() == "bearer" else None
-
-
 def _render(app: Any, token: str | None, kind: str, obj_id: int, fmt: str, symbology: str) -> tuple[bytes, str, str]:
-    if token is None:
-        raise Unauthenticated("sign in first: send 'Authorization: Bearer <token>'")
-    with app.sessionmaker() as session:
-        version = policy_version(session)
-        if app.access.version != version:
-            app.access.ensure_version(version)
-        actor = auth.actor_for_token(session, token)
-    if actor is None:
-        raise Unauthenticated("sign in first: send 'Authorization: Bearer <token>'")
-    if not app.access.can(actor, "stock.product", "read"):
-        raise Forbidden("not allowed: read on stock.product")
+    actor = require(app, token, "stock.product", "read")
     if kind not in KINDS:
         raise NotFound(f"no label kind {kind!r} (product, lot or location)")
     with app.transaction(actor=actor) as session:
@@ -57,11 +40,10 @@ async def download_label(request: Request[Any, Any, Any], kind: str, obj_id: int
     """A product, lot or location label as SVG (Code 128 or QR), PNG (QR) or ZPL (Code 128)."""
     app = request.app.state.tenon
     try:
-        content, ctype, filename = await asyncio.to_thread(_render, app, _bearer(request), kind, obj_id,
+        content, ctype, filename = await asyncio.to_thread(_render, app, bearer_token(request.headers), kind, obj_id,
                                                            format.upper(), symbology.upper())
     except TenonError as exc:
-        return Response({"error": {"code": exc.code, "message": exc.message}},
-                        status_code=_STATUS.get(exc.code, 400))
+        return error_response(exc)
     return Response(content, media_type=ctype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store"})

@@ -17,17 +17,7 @@ a single module.
 
 from __future__ import annotations
 
-from ._common import (
-    After,
-    First,
-    IdArg,
-    _by_ids,
-    _gid,
-    _history_by_order,
-    _id,
-    _lines_by_order,
-    _shipments_by_order,
-)
+from ._common import After, First, IdArg
 from .enums import SalesOrderPriority, SalesOrderState
 from .inputs import (
     CustomerContactInput,
@@ -39,8 +29,6 @@ from .inputs import (
     SalesOrderShipInput,
     SalesOrderShipLineInput,
     SalesOrderUpdateInput,
-    _contact_dicts,
-    _line_dicts,
 )
 from .mutations import Mutation
 from .queries import Query

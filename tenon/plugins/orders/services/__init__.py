@@ -37,13 +37,11 @@ from ..models import (
     SalesOrderLine,
     SalesOrderStateChange,
 )
-from ._common import _UNSET, CUSTOMER_SEQUENCE, ORDER_SEQUENCE, ORIGIN_TYPE, STATE_CHANGED, ZERO, _decimal
-from .customers import _check_visible, _contacts, create_customer, get_customer, update_customer
+from ._common import CUSTOMER_SEQUENCE, ORDER_SEQUENCE, ORIGIN_TYPE, STATE_CHANGED, ZERO
+from .customers import create_customer, get_customer, update_customer
 from .production import mark_in_production, mark_ready, record_produced
 from .regions import (
     REGION_CODE_RE,
-    _like_escape,
-    _region_scope,
     covered_region_codes,
     create_region,
     ensure_region,
@@ -51,8 +49,6 @@ from .regions import (
     region_scope,
 )
 from .sales_orders import (
-    _build_lines,
-    _priority,
     cancel_sales_order,
     close_sales_order,
     confirm_sales_order,
@@ -61,25 +57,7 @@ from .sales_orders import (
     update_sales_order,
 )
 from .shipping import on_shipment_done, ship_sales_order
-from .workflow import (
-    TRANSITIONS,
-    CreditLimitExceeded,
-    Guard,
-    Transition,
-    _apply,
-    _fully_shipped,
-    _guard_cancel,
-    _guard_confirm,
-    _guard_fully_shipped,
-    _guard_none,
-    _guard_partially_shipped,
-    _guard_produced,
-    _open_shipment_quantities,
-    _open_value,
-    _record,
-    order_lines,
-    transition_for,
-)
+from .workflow import TRANSITIONS, CreditLimitExceeded, Guard, Transition, order_lines, transition_for
 
 __all__ = [
     "CUSTOMER_SEQUENCE", "OPEN_STATES", "ORDER_SEQUENCE", "ORIGIN_TYPE", "PRIORITIES", "REGION_CODE_RE",

@@ -22,47 +22,10 @@ with ``INVALID_STATE``. Every name below stays importable from
 from __future__ import annotations
 
 # Stock names the single-module version imported; kept importable from here.
-from .. import ledger
-from ..errors import InvalidTransition
-from ..ledger import dec, default_stock_location, get_location, get_lot, get_product, qty, virtual_location
-from ..models import (
-    LOCATION_KINDS,
-    PRODUCT_KINDS,
-    TRACKING,
-    Category,
-    Count,
-    CountLine,
-    Location,
-    Lot,
-    LotConsumption,
-    Move,
-    Product,
-    Receipt,
-    ReceiptLine,
-    Requisition,
-    RequisitionLine,
-    Reservation,
-    Shipment,
-    ShipmentLine,
-    Transfer,
-    TransferLine,
-    Uom,
-    Warehouse,
-)
-from ._common import ORIGIN, SEQUENCES, TRANSITIONS, _actor, _get, _lines, _text, _transition
-from .counts import (
-    Accuracy,
-    _balance_qty,
-    cancel_count,
-    confirm_count,
-    create_count,
-    inventory_accuracy,
-    record_count,
-)
+from ._common import ORIGIN, SEQUENCES, TRANSITIONS
+from .counts import Accuracy, cancel_count, confirm_count, create_count, inventory_accuracy, record_count
 from .lots import TraceNode, documents_of_lots, lot_trace, record_consumption
 from .products import (
-    _barcode_free,
-    _lot_id,
     category_subtree,
     create_category,
     create_location,
@@ -75,7 +38,6 @@ from .products import (
 )
 from .receipts import cancel_receipt, create_receipt, receive, validate_receipt
 from .requisitions import (
-    _req_payload,
     approve_requisition,
     cancel_requisition,
     close_requisition,
@@ -84,15 +46,7 @@ from .requisitions import (
 )
 from .reservations import reserve_for
 from .scanning import DOCUMENTS, ScanResult, label_data, scan, scan_move
-from .shipments import (
-    _reserve_shipment,
-    _shipment_lines,
-    _shipment_moves,
-    cancel_shipment,
-    confirm_shipment,
-    create_shipment,
-    pick_shipment,
-)
+from .shipments import cancel_shipment, confirm_shipment, create_shipment, pick_shipment
 from .transfers import cancel_transfer, create_transfer, validate_transfer
 
 __all__ = [

@@ -9,7 +9,7 @@ One module per entity: :mod:`.products` (master data and the product, location a
 
 from __future__ import annotations
 
-from .common import _by_id, _children, _id, num
+from .common import num
 from .counts import CountLineType, CountType, InventoryAccuracyType
 from .documents import (
     ReceiptLineType,
@@ -20,7 +20,6 @@ from .documents import (
     ShipmentType,
     TransferLineType,
     TransferType,
-    _moves_by_origin,
 )
 from .moves import MoveType, ReservationType, StockLevelType
 from .products import (
@@ -30,8 +29,6 @@ from .products import (
     ProductType,
     UnitType,
     WarehouseType,
-    _levels,
-    _lot_levels,
     load_location,
     load_lot,
     load_product,
