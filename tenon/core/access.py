@@ -302,7 +302,7 @@ def add_policy_lines(session: Session, lines: Iterable[Sequence[str]]) -> int:
             session.add(_rule(line))
             added += 1
     if added:
-        bump_policy_version(session)
+        bump_version(session)
     return added
 
 
@@ -314,12 +314,12 @@ def remove_policy_lines(session: Session, lines: Iterable[Sequence[str]]) -> int
             removed += 1
     if removed:
         session.flush()
-        bump_policy_version(session)
+        bump_version(session)
     return removed
 
 
-def bump_policy_version(session: Session, key: str = POLICY_VERSION_KEY) -> int:
-    """Increase a version counter in ``core_setting`` (policies; or the plugin set, see ``site_versions``)."""
+def bump_version(session: Session, key: str = POLICY_VERSION_KEY) -> int:
+    """Increase a version counter in ``core_setting``: policies (default) or the plugin set; see ``site_versions``."""
     setting = session.get(Setting, key, with_for_update=True)
     if setting is None:
         setting = Setting(key=key, value=1)

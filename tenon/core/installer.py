@@ -22,7 +22,7 @@ from tenon.core.access import (
     PLUGINS_VERSION_KEY,
     SYSTEM,
     add_policy_lines,
-    bump_policy_version,
+    bump_version,
     normalize_policies,
     remove_policy_lines,
 )
@@ -68,7 +68,7 @@ def install(app: Tenon, names: Iterable[str], progress: Progress = _quiet) -> li
                 add_policy_lines(session, normalize_policies(_plugin_result(app, "tenon_policies", name)))
                 ensure_sequences(session, name, list(_plugin_result(app, "tenon_sequences", name) or []))
                 session.add(InstalledPlugin(name=name, version=cand.info.version))
-                bump_policy_version(session, PLUGINS_VERSION_KEY)  # running servers reload their plugin set
+                bump_version(session, PLUGINS_VERSION_KEY)  # running servers reload their plugin set
                 session.flush()
     app.access.reload()
     return [c.info.name for c in new]
@@ -195,7 +195,7 @@ def uninstall(app: Tenon, plugin: str, progress: Progress = _quiet) -> RemovalPl
             if subscriber_keys:
                 session.execute(delete(OutboxMessage).where(OutboxMessage.subscriber.in_(subscriber_keys)))
             session.execute(delete(InstalledPlugin).where(InstalledPlugin.name == plugin))
-            bump_policy_version(session, PLUGINS_VERSION_KEY)
+            bump_version(session, PLUGINS_VERSION_KEY)
             session.flush()
     app.load([n for n in app.installed_versions()])
     app.access.reload()

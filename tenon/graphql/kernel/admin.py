@@ -15,7 +15,7 @@ from tenon.core.access import Actor, add_policy_lines, remove_policy_lines
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import ValidationError
 from tenon.core.models import CasbinRule, User
-from tenon.graphql.kernel.auth import user_type
+from tenon.graphql.kernel.auth import user_type, user_types
 from tenon.graphql.kernel.types import AccessExplanation, PolicyLine, UserType
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
@@ -65,20 +65,6 @@ USER_ORDER_COLUMNS = {
     UserOrderField.DISPLAY_NAME: User.display_name,
     UserOrderField.CREATED_AT: User.created_at,
 }
-
-
-def user_types(session: Any, users: list[User]) -> list[UserType]:
-    """GraphQL users with their roles, in one query for the whole page."""
-    subjects = {f"user:{u.username}": u for u in users}
-    roles: dict[str, list[str]] = {s: [] for s in subjects}
-    rows = session.execute(select(CasbinRule.v0, CasbinRule.v1).where(
-        CasbinRule.ptype == "g", CasbinRule.v0.in_(list(subjects)))).all() if subjects else []
-    for subject, role in rows:
-        if role and role != auth.BASE_ROLE:
-            roles[subject].append(role)
-    return [UserType(id=strawberry.ID(str(u.id)), username=u.username, display_name=u.display_name,
-                     active=u.active, attributes=u.attributes or {}, roles=sorted(roles[s]))
-            for s, u in subjects.items()]
 
 
 @strawberry.input(description="A policy line to add or remove.")
