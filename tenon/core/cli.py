@@ -57,9 +57,7 @@ class TenonGroup(click.Group):
             cached = {}
             try:
                 app = state.app()
-                for _plugin, cmds in app.call("tenon_cli_commands", app=app):
-                    for cmd in cmds:
-                        cached[cmd.name] = cmd
+                cached = app.hooks.cli_commands()
             except TenonError:
                 pass  # the built-in commands still work; the error shows when one needs the app
             ctx.meta["tenon.plugin_commands"] = cached

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -10,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from tenon.core import auth
 from tenon.core.models import User
-from tenon.core.plugins import impls_in_order
 
 if TYPE_CHECKING:
     from tenon.core.kernel import Tenon
@@ -35,12 +35,14 @@ def demo_user(session: Session, username: str, *, roles: Iterable[str], display_
 def load_demo(app: Tenon, progress: Callable[[str], None] = lambda _m: None) -> list[str]:
     """Run every plugin's ``tenon_demo_data`` in dependency order; return the lines to print."""
     users: list[str] = []
-    for impl in impls_in_order(app.pm, "tenon_demo_data"):
-        progress(f"demo data: {impl.plugin_name}")
-        with app.transaction(operation=f"demo:{impl.plugin_name}", defer_outbox=True) as session:
-            kwargs = {"session": session, "app": app, "progress": lambda m, p=impl.plugin_name: progress(f"  {p}: {m}")}
-            impl.function(**{a: kwargs[a] for a in impl.argnames})
+
+    @contextlib.contextmanager
+    def transaction(plugin: str) -> Iterator[Session]:
+        with app.transaction(operation=f"demo:{plugin}", defer_outbox=True) as session:
+            yield session
             users.extend(session.info.get("demo_users", []))
+
+    app.hooks.demo_data(transaction, progress)
     from tenon.core.events import deliver_outbox
 
     deliver_outbox(app)

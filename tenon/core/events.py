@@ -1,83 +1,218 @@
-"""Domain events: in-transaction subscribers that may veto, and an outbox for after-commit ones.
+"""Domain events: declared, typed, delivered after commit through the outbox.
 
-``publish(session, name, payload)`` is called by a plugin inside its unit of work:
+The reaction rule (also in :mod:`tenon.core.hookspecs`): **in-transaction
+reactions and vetoes are hooks owned by the plugin that changes the state**
+(``tenon_addhooks``, called with ``app.hooks.ask``/``app.hooks.notify``);
+**after-commit reactions are events**. An event never runs inside the
+publisher's transaction and can never veto.
 
-* subscribers with ``after_commit=False`` run at once, in plugin order, in the
-  same transaction; raising a :class:`tenon.TenonError` vetoes (everything
-  rolls back);
-* for each ``after_commit=True`` subscriber a row is written to ``core_outbox``
-  in the same transaction. :func:`deliver_outbox` hands them over after the
-  commit, each in its own transaction, retrying with backoff, so a crash
-  between commit and delivery loses nothing. Delivery is at-least-once:
-  after-commit handlers must be idempotent.
+A plugin declares the events it publishes with ``tenon_events``: each is a
+frozen dataclass subclassing :class:`Event`, named
+``<plugin>.<entity>.<past-tense verb>`` by its ``name`` class attribute, with
+JSON-able typed fields (its payload) and a docstring::
 
-Payloads are JSON (ids and values, never ORM objects).
+    @dataclass(frozen=True)
+    class ShipmentDone(Event):
+        \"\"\"A shipment's goods left the warehouse.\"\"\"
+
+        name: ClassVar[str] = "stock.shipment.done"
+        shipment_id: int
+        number: str
+
+``publish(session, ShipmentDone(shipment_id=1, number="SH-1"))`` writes one
+``core_outbox`` row per subscriber in the same transaction (publishing an event
+no loaded plugin declares is an error). :func:`deliver_outbox` hands them over
+after the commit, each in its own transaction, retrying with backoff, so a
+crash between commit and delivery loses nothing. Delivery is at-least-once:
+handlers must be idempotent. A handler is ``handler(session, event)`` and gets
+the typed event rebuilt from the outbox (``event.payload`` is the dict of its
+fields, ``event.actor`` the publishing user's name).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import logging
+import re
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
+from tenon.core.errors import PluginError
 from tenon.core.models import OutboxMessage
 
 if TYPE_CHECKING:
     from tenon.core.kernel import Tenon
 
+__all__ = ["Event", "Subscriber", "deliver_outbox", "is_past_tense", "publish", "validate_event_class"]
+
 log = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=1)
+_EVENT_NAME = re.compile(r"(?P<plugin>[a-z][a-z0-9_]*)\.(?P<entity>[a-z][a-z0-9_]*)\.(?P<verb>[a-z][a-z0-9_]*)")
+#: Irregular past tenses accepted as the last word of an event or notification hook name.
+IRREGULAR_PAST = frozenset({"done", "sent", "paid", "built", "made", "held", "sold", "split", "set", "put",
+                            "cut", "read", "kept", "left", "lost", "won", "begun", "run", "drawn", "given",
+                            "taken", "written", "shown", "known", "bought", "brought", "found", "hung"})
+_JSON_SCALARS = (str, int, float, bool, type(None))
 
 
-@dataclass(frozen=True)
+def is_past_tense(verb: str) -> bool:
+    """Whether the last word of ``verb`` (``state_changed``, ``done``) reads as a past tense."""
+    last = verb.rsplit("_", 1)[-1]
+    return last.endswith("ed") or last in IRREGULAR_PAST
+
+
 class Event:
-    """Event name ``<plugin>.<entity>.<past-tense verb>`` (``stock.shipment.done``)."""
+    """Base class of declared events: subclass it as a frozen dataclass (see the module docstring).
 
-    name: str
-    payload: dict[str, Any]
-    actor: str | None = None
+    ``name`` (a class attribute) is ``<plugin>.<entity>.<past-tense verb>``; the
+    dataclass fields are the payload. ``actor`` is the username of whoever
+    published it (``None`` outside a request).
+    """
+
+    name: ClassVar[str] = ""
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The event's fields as a JSON-able dict (what the outbox stores)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @property
+    def actor(self) -> str | None:
+        """Username of the publishing user, or ``None``."""
+        return getattr(self, "_actor", None)
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any], actor: str | None = None) -> Event:
+        """Rebuild the event from its outbox payload (unknown keys are ignored, for old rows)."""
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        event = cls(**{k: v for k, v in payload.items() if k in names})
+        object.__setattr__(event, "_actor", actor)
+        return event
+
+
+def _json_type(tp: Any) -> bool:
+    if tp in _JSON_SCALARS or tp is Any:
+        return True
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        return all(_json_type(a) for a in args)
+    if origin in (list, tuple):
+        return all(_json_type(a) for a in args if a is not Ellipsis)
+    if origin is dict:
+        return len(args) == 2 and args[0] is str and _json_type(args[1])
+    return tp in (list, dict)
+
+
+def validate_event_class(plugin: str, cls: Any) -> str:
+    """Check one class returned by ``tenon_events``; return its name.
+
+    :raises PluginError: (one line naming ``plugin``) not an :class:`Event` dataclass, a name
+        that is not ``<plugin>.<entity>.<past-tense verb>``, no docstring, or a field whose
+        type is not JSON-able (str, int, float, bool, None, lists and str-keyed dicts of them).
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Event) and dataclasses.is_dataclass(cls)):
+        raise PluginError(f"plugin {plugin!r}: tenon_events() returned {cls!r}, not a dataclass subclassing tenon.core.events.Event")
+    m = _EVENT_NAME.fullmatch(cls.name or "")
+    if m is None or m["plugin"] != plugin:
+        raise PluginError(f"plugin {plugin!r}: event {cls.__qualname__} is named {cls.name!r}; "
+                          f"name it '{plugin}.<entity>.<past-tense verb>'")
+    if not is_past_tense(m["verb"]):
+        raise PluginError(f"plugin {plugin!r}: event {cls.name!r} must end in a past-tense verb (done, confirmed)")
+    if not (cls.__doc__ or "").strip() or cls.__doc__.startswith(f"{cls.__name__}("):
+        raise PluginError(f"plugin {plugin!r}: event {cls.name!r} has no docstring")
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception as exc:
+        raise PluginError(f"plugin {plugin!r}: event {cls.name!r} has unresolvable field types: {exc}") from None
+    for f in dataclasses.fields(cls):
+        if not _json_type(hints.get(f.name)):
+            raise PluginError(f"plugin {plugin!r}: event {cls.name!r} field {f.name!r} is not JSON-able "
+                              f"({hints.get(f.name)!r}); use str, int, float, bool, lists and dicts")
+    return cls.name
+
+
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True)
 class Subscriber:
-    """``handler(session, event)``; ``after_commit`` subscribers run from the outbox."""
+    """An after-commit reaction: ``handler(session, event)`` runs from the outbox after the commit.
 
-    event: str
-    handler: Callable[[Session, Event], None]
-    after_commit: bool = False
+    :param event: the event class or its name (``"stock.shipment.done"``); it must be
+        declared by a loaded plugin, or loading fails naming the subscribing plugin.
+    :param handler: called with a fresh session (its own transaction) and the typed event.
+    :param name: a stable key for the outbox rows (default: the handler's dotted name).
+    """
+
+    event: type[Event] | str
+    handler: Callable[[Session, Any], None]
+    after_commit: bool = _UNSET
     name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.after_commit is False:
+            raise PluginError(
+                f"Subscriber({self.event_name!r}, after_commit=False): in-transaction subscribers no longer exist; "
+                f"react inside the transaction through a hook the publishing plugin owns "
+                f"(tenon_<plugin>_<entity>_<verb>, app.hooks.notify/ask)")
+        object.__setattr__(self, "after_commit", True)
+
+    @property
+    def event_name(self) -> str:
+        """The subscribed event's name."""
+        return self.event if isinstance(self.event, str) else self.event.name
 
     @property
     def key(self) -> str:
         return self.name or f"{self.handler.__module__}.{self.handler.__qualname__}"
 
 
-def publish(session: Session, name: str, payload: dict[str, Any]) -> Event:
-    """Raise a domain event inside the current transaction.
+def publish(session: Session, event: Event) -> Event:
+    """Publish a declared event: one outbox row per subscriber, in the current transaction.
+
+    Subscribers run after the commit (never now); a rolled-back transaction
+    publishes nothing.
 
     :param session: the unit of work's session (its ``info["app"]`` is the app).
-    :param name: the event name.
-    :param payload: JSON-able data.
-    :returns: the event.
-    :raises TenonError: when an in-transaction subscriber vetoes.
+    :param event: an instance of a class some loaded plugin declares in ``tenon_events``.
+    :returns: the event, with ``actor`` set.
+    :raises PluginError: the event is not declared by a loaded plugin, or its payload is not JSON.
     """
     app: Tenon = session.info["app"]
+    if not isinstance(event, Event):
+        raise PluginError(f"publish() takes a declared Event instance, not {event!r}")
+    declared = app.event_catalog.get(event.name)
+    if declared is None or not isinstance(event, declared):
+        raise PluginError(f"event {event.name!r} ({type(event).__qualname__}) is not declared by any loaded plugin "
+                          f"(return its class from the plugin's tenon_events hook)")
+    payload = event.payload
+    try:
+        json.dumps(payload)
+    except (TypeError, ValueError) as exc:
+        raise PluginError(f"event {event.name!r}: payload is not JSON-able: {exc}") from None
     actor = session.info.get("actor")
-    event = Event(name, payload, actor.username if actor is not None else None)
-    for sub in app.subscribers(name):
-        if sub.after_commit:
-            session.add(OutboxMessage(event=name, subscriber=sub.key, payload={"payload": payload, "actor": event.actor}))
-            session.info["outbox_dirty"] = True
-        else:
-            sub.handler(session, event)
+    object.__setattr__(event, "_actor", actor.username if actor is not None else None)
+    for sub in app.subscribers(event.name):
+        session.add(OutboxMessage(event=event.name, subscriber=sub.key, payload={"payload": payload, "actor": event.actor}))
+        session.info["outbox_dirty"] = True
     return event
+
+
+def _retry_later(msg: OutboxMessage, now: dt.datetime, error: str) -> None:
+    msg.attempts += 1
+    msg.last_error = error
+    msg.next_attempt_at = now + MAX_BACKOFF
 
 
 def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = None) -> int:
@@ -90,7 +225,7 @@ def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = No
     claimed with ``FOR UPDATE SKIP LOCKED`` so several workers can deliver at once.
     """
     delivered = 0
-    handlers = {s.key: s for s in app.all_subscribers() if s.after_commit}
+    handlers = {s.key: s for s in app.all_subscribers()}
     now = now or utcnow()
     with app.transaction() as session:
         ids = session.scalars(
@@ -108,13 +243,12 @@ def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = No
             if msg is None:
                 continue
             sub = handlers.get(msg.subscriber)
-            if sub is None:  # its plugin was removed: keep the row, stop retrying soon
-                msg.attempts += 1
-                msg.last_error = "no such subscriber"
-                msg.next_attempt_at = now + MAX_BACKOFF
+            cls = app.event_catalog.get(msg.event)
+            if sub is None or cls is None:  # its plugin was removed: keep the row, stop retrying soon
+                _retry_later(msg, now, "no such subscriber" if sub is None else "no such event")
                 continue
-            event = Event(msg.event, msg.payload.get("payload", {}), msg.payload.get("actor"))
             try:
+                event = cls.from_payload(msg.payload.get("payload", {}), msg.payload.get("actor"))
                 with session.begin_nested():
                     sub.handler(session, event)
             except Exception as exc:  # retried later; one bad handler must not stop the rest

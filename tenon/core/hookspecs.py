@@ -2,18 +2,43 @@
 
 A plugin is a module (or object) whose ``tenon_*`` functions implement the
 hooks below. Any ``tenon_*`` callable counts as an implementation, decorated or
-not, so a misspelt hook name fails at startup instead of being ignored.
+not, so a misspelt hook name fails at startup instead of being ignored. The
+kernel calls these hooks only through ``app.hooks`` (:class:`tenon.core.hooks.KernelHooks`),
+which validates every result and names the plugin that returned a bad one.
 
-Phases:
+Phases (the banners below):
 
 * **registration**: called while a site's plugin manager is built;
-* **composition**: called once per app while schema, policies, migrations and
-  commands are assembled; never inside a request or a transaction;
-* **install**: called inside the install transaction of a site;
-* **domain**: called inside a unit of work (a GraphQL operation, a CLI command).
+* **composition**: called once per app (per plugin set) while models, schema,
+  row scopes, the event catalog, subscribers, commands and routes are
+  assembled; never inside a request or a transaction;
+* **install**: called inside the install (or uninstall) transaction of a
+  plugin, or by ``tenon demo`` in one transaction per plugin;
+* **runtime**: called while the site serves (``GET /health``), outside any transaction.
 
 Results of list-returning hooks are combined in plugin order (dependencies
-first); ``None`` results are dropped.
+first, optional partners before the plugins that integrate with them);
+``None`` results are dropped.
+
+**The reaction rule.** A plugin reacts to another plugin's state change in
+exactly one of two ways:
+
+* *inside the transaction* (including refusing it): through a hook the
+  changing plugin **owns** (declared with :func:`tenon_addhooks`, named
+  ``tenon_<plugin>_<entity>_<verb>``). The owner calls a pre-step hook named
+  ``…ing`` (``tenon_stock_shipment_confirming``) with
+  ``app.hooks.ask(name, **kwargs)`` before the change: an implementation
+  refuses by raising a :class:`tenon.TenonError`. It calls a past-tense hook
+  (``tenon_stock_shipment_done``) with ``app.hooks.notify(name, **kwargs)``
+  after the change: an implementation reacts in the same transaction but
+  cannot veto (a ``TenonError`` it raises becomes a ``PluginError``);
+* *after the commit*: through a declared **event** (:func:`tenon_events`,
+  :mod:`tenon.core.events`) and a :class:`~tenon.core.events.Subscriber`
+  (:func:`tenon_event_subscribers`), delivered from the outbox with retries.
+
+An optional integration (``PluginInfo.optional``) implements the partner's
+owned hooks with ``@hookimpl(optionalhook=True)`` and returns GraphQL fields
+and subscribers only when ``app.has_plugin(partner)``.
 """
 
 from __future__ import annotations
@@ -30,7 +55,7 @@ if TYPE_CHECKING:
 
     from tenon.core.access import RowScope
     from tenon.core.contributions import SchemaContribution
-    from tenon.core.events import Subscriber
+    from tenon.core.events import Event, Subscriber
     from tenon.core.kernel import Tenon
     from tenon.core.plugins import PluginInfo
     from tenon.core.sequences import SequenceSpec
@@ -48,6 +73,13 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 @hookspec(historic=True)
 def tenon_addhooks(pm: pluggy.PluginManager) -> None:
     """Declare hooks that this plugin owns, so other plugins can implement them.
+
+    Owned hooks are the only way to react to this plugin's state changes inside
+    its transaction: name pre-step (veto) hooks ``tenon_<plugin>_<entity>_<verb>ing``
+    and call them with ``app.hooks.ask``; name in-transaction reactions in the
+    past tense (``…_done``, ``…_confirmed``) and call them with ``app.hooks.notify``
+    (they cannot veto). After-commit reactions are events (:func:`tenon_events`).
+    Calling an undeclared hook fails with a ``PluginError`` naming it.
 
     Called once for every registered plugin, right when it is registered
     (historic), before any other hook of it is checked. Outside any transaction.
@@ -165,30 +197,6 @@ def tenon_graphql_contributions(app: Tenon) -> SchemaContribution | None:
 
 
 @hookspec
-def tenon_policies(app: Tenon) -> Iterable[Iterable[str]] | Path | str | None:
-    """Give this plugin's default Casbin policy lines.
-
-    Called at install time (lines are written to the site database, inside
-    the install transaction) and at uninstall time (the same lines are
-    removed). Lines are ``("p", role, object, action, scope)`` or
-    ``("g", user_or_role, role)``. ``scope`` is ``*`` (every row) or the name
-    of a row scope (see :func:`tenon_row_scopes`). Objects are named
-    ``<plugin>.<entity>``.
-
-    :param app: the app being built.
-    :returns: a CSV path (``policies.csv``), an iterable of line tuples, or ``None``.
-
-    Example::
-
-        @hookimpl
-        def tenon_policies(app):
-            return Path(__file__).parent / "policies.csv"
-
-    Since 0.1.
-    """
-
-
-@hookspec
 def tenon_row_scopes(app: Tenon) -> Iterable[RowScope] | None:
     """Declare how this plugin's models are scoped by row.
 
@@ -212,14 +220,52 @@ def tenon_row_scopes(app: Tenon) -> Iterable[RowScope] | None:
 
 
 @hookspec
-def tenon_event_subscribers(app: Tenon) -> Iterable[Subscriber] | None:
-    """Subscribe to domain events.
+def tenon_events(app: Tenon) -> Iterable[type[Event]] | None:
+    """Declare the events this plugin publishes (the event catalog).
 
-    Called once per app. A subscriber with ``after_commit=False`` runs inside
-    the publishing transaction, in plugin order, and may veto by raising a
-    :class:`tenon.TenonError` (everything rolls back). ``after_commit=True``
-    subscribers get the event from the kernel outbox after the transaction
-    commits, with retries, so they must be idempotent.
+    Called once per app, outside any transaction. Each class is a frozen
+    dataclass subclassing :class:`tenon.core.events.Event` with a docstring, a
+    ``name`` class attribute ``<plugin>.<entity>.<past-tense verb>`` (the prefix
+    is this plugin's name; names are unique) and JSON-able typed fields (its
+    payload: str, int, float, bool, None, lists and str-keyed dicts of them).
+    Only declared events can be published (``publish(session, ShipmentDone(...))``)
+    or subscribed to. Events are delivered after the commit and cannot veto.
+
+    :param app: the app being built.
+    :returns: an iterable of event classes, or ``None``.
+
+    Example::
+
+        @dataclass(frozen=True)
+        class ReworkOrderDone(Event):
+            '''A rework order was finished.'''
+
+            name: ClassVar[str] = "rework.order.done"
+            order_id: int
+            number: str
+
+        @hookimpl
+        def tenon_events(app):
+            return [ReworkOrderDone]
+
+    Since 0.2.
+    """
+
+
+@hookspec
+def tenon_event_subscribers(app: Tenon) -> Iterable[Subscriber] | None:
+    """Subscribe to declared events, after commit.
+
+    Called once per app, when the plugin set is loaded, outside any transaction.
+    Each :class:`tenon.core.events.Subscriber` names a declared event (its class
+    or name); a subscription to an event no loaded plugin declares fails at load
+    naming this plugin. ``handler(session, event)`` runs from the kernel outbox
+    after the publishing transaction commits, in its own transaction, with
+    retries and backoff: it must be idempotent. ``event`` is the typed event
+    (``event.payload`` its dict, ``event.actor`` the publisher's username).
+    To react inside the transaction, or to refuse, implement the publishing
+    plugin's owned hook instead. Subscribe to an optional partner's events only
+    when ``app.has_plugin(partner)``.
 
     :param app: the app being built.
     :returns: an iterable of :class:`tenon.core.events.Subscriber`, or ``None``.
@@ -228,31 +274,10 @@ def tenon_event_subscribers(app: Tenon) -> Iterable[Subscriber] | None:
 
         @hookimpl
         def tenon_event_subscribers(app):
-            return [Subscriber("stock.shipment.done", on_shipment_done)]
+            from tenon.plugins.stock.events import ShipmentDone
+            return [Subscriber(ShipmentDone, on_shipment_done, name="qc.shipment_done")]
 
-    Since 0.1.
-    """
-
-
-@hookspec
-def tenon_sequences(app: Tenon) -> Iterable[SequenceSpec] | None:
-    """Declare numbering sequences for this plugin's document types.
-
-    Called at install time (the sequence definition is stored in the site
-    database, where a site may change prefix and padding) and at uninstall
-    (its definition and counters are removed).
-
-    :param app: the app being built.
-    :returns: an iterable of :class:`tenon.core.sequences.SequenceSpec`, or ``None``.
-
-    Example::
-
-        @hookimpl
-        def tenon_sequences(app):
-            return [SequenceSpec(code="orders.sales_order", prefix="SO-", date_format="%Y-",
-                                 padding=5)]
-
-    Since 0.1.
+    Since 0.1 (after-commit only and declared events since 0.2).
     """
 
 
@@ -307,8 +332,54 @@ def tenon_http_routes(app: Tenon) -> Iterable[Any] | None:
 
 
 # ---------------------------------------------------------------------------
-# Install and domain hooks: called inside a unit of work
+# Install hooks: called inside a plugin's install/uninstall transaction, or by ``tenon demo``
 # ---------------------------------------------------------------------------
+
+
+@hookspec
+def tenon_policies(app: Tenon) -> Iterable[Iterable[str]] | Path | str | None:
+    """Give this plugin's default Casbin policy lines.
+
+    Called at install time (lines are written to the site database, inside
+    the install transaction) and at uninstall time (the same lines are
+    removed). Lines are ``("p", role, object, action, scope)`` or
+    ``("g", user_or_role, role)``. ``scope`` is ``*`` (every row) or the name
+    of a row scope (see :func:`tenon_row_scopes`). Objects are named
+    ``<plugin>.<entity>``.
+
+    :param app: the app being built.
+    :returns: a CSV path (``policies.csv``), an iterable of line tuples, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_policies(app):
+            return Path(__file__).parent / "policies.csv"
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def tenon_sequences(app: Tenon) -> Iterable[SequenceSpec] | None:
+    """Declare numbering sequences for this plugin's document types.
+
+    Called at install time (the sequence definition is stored in the site
+    database, where a site may change prefix and padding) and at uninstall
+    (its definition and counters are removed).
+
+    :param app: the app being built.
+    :returns: an iterable of :class:`tenon.core.sequences.SequenceSpec`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_sequences(app):
+            return [SequenceSpec(code="orders.sales_order", prefix="SO-", date_format="%Y-",
+                                 padding=5)]
+
+    Since 0.1.
+    """
 
 
 @hookspec
@@ -333,6 +404,11 @@ def tenon_demo_data(session: Session, app: Tenon, progress: Callable[[str], None
 
     Since 0.1.
     """
+
+
+# ---------------------------------------------------------------------------
+# Runtime hooks: called while the site serves, outside any transaction
+# ---------------------------------------------------------------------------
 
 
 @hookspec

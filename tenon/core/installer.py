@@ -40,13 +40,6 @@ def _quiet(_msg: str) -> None:
     pass
 
 
-def _plugin_result(app: Tenon, hook: str, plugin: str) -> Any:
-    for name, result in app.call(hook, app=app):
-        if name == plugin:
-            return result
-    return None
-
-
 def install(app: Tenon, names: Iterable[str], progress: Progress = _quiet) -> list[str]:
     """Install ``names`` and whatever they depend on; returns the plugins newly installed."""
     names = list(names)
@@ -65,8 +58,8 @@ def install(app: Tenon, names: Iterable[str], progress: Progress = _quiet) -> li
                 command.upgrade(cfg, f"{name}@head")
             with Session(bind=conn) as session:
                 session.info.update(app=app, actor=SYSTEM)
-                add_policy_lines(session, normalize_policies(_plugin_result(app, "tenon_policies", name)))
-                ensure_sequences(session, name, list(_plugin_result(app, "tenon_sequences", name) or []))
+                add_policy_lines(session, app.hooks.policies(name))
+                ensure_sequences(session, name, app.hooks.sequences(name))
                 session.add(InstalledPlugin(name=name, version=cand.info.version))
                 bump_version(session, PLUGINS_VERSION_KEY)  # running servers reload their plugin set
                 session.flush()
@@ -119,7 +112,7 @@ def dependents(app: Tenon, plugin: str) -> list[str]:
 def _graphql_fields(app: Tenon, plugin: str) -> list[str]:
     from strawberry.utils.str_converters import to_camel_case
 
-    contribution = _plugin_result(app, "tenon_graphql_contributions", plugin)
+    contribution = app.hooks.graphql_contribution(plugin)
     if contribution is None:
         return []
     out = []
@@ -137,7 +130,7 @@ def _graphql_fields(app: Tenon, plugin: str) -> list[str]:
 def _policy_rows(session: Session, app: Tenon, plugin: str) -> list[tuple[str, ...]]:
     """The plugin's policy lines, runtime grants on its objects, and users' assignments to
     roles that nothing grants any more once those lines are gone (roles only it defined)."""
-    declared = set(normalize_policies(_plugin_result(app, "tenon_policies", plugin)))
+    declared = set(app.hooks.policies(plugin))
     lines = [(rule.ptype, *rule.values()) for rule in session.scalars(select(CasbinRule)).all()]
     rows = {line for line in lines
             if line in declared or (line[0] == "p" and len(line) > 2 and line[2].startswith(f"{plugin}."))}
@@ -181,7 +174,7 @@ def uninstall(app: Tenon, plugin: str, progress: Progress = _quiet) -> RemovalPl
     """Remove ``plugin``: its tables, policy lines, sequences, pending outbox rows and record."""
     plan = plan_removal(app, plugin)
     progress(f"removing tables of {plugin}")
-    subscriber_keys = [s.key for p, subs in app.call("tenon_event_subscribers", app=app) if p == plugin for s in subs]
+    subscriber_keys = [s.key for p, s in app.subscribers_by_plugin if p == plugin]
     with migrate.ddl_transaction(app) as conn:
         cfg = migrate.make_config(app, conn)
         if plugin in migrate.version_locations(app):

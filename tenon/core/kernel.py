@@ -17,7 +17,8 @@ from tenon.core import plugins as plugmod
 from tenon.core.access import SYSTEM, AccessControl, Actor, RowScope
 from tenon.core.db import Base, make_engine, make_sessionmaker
 from tenon.core.errors import ConfigError, PluginError
-from tenon.core.events import Subscriber, deliver_outbox
+from tenon.core.events import Event, Subscriber, deliver_outbox
+from tenon.core.hooks import KernelHooks
 from tenon.core.models import InstalledPlugin
 from tenon.core.site import Site
 
@@ -59,11 +60,13 @@ class Tenon:
         """(Re)build the plugin manager for ``names`` and their dependencies."""
         ordered = plugmod.resolve(self.candidates, [plugmod.KERNEL, *names])
         self.pm = plugmod.build_manager(ordered)
+        self.hooks = KernelHooks(self)
         self.plugins: dict[str, plugmod.Candidate] = {c.info.name: c for c in ordered}
         self._check_installed_versions()
-        for attr in ("models_by_plugin", "row_scopes", "_subscribers"):
+        for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin"):
             self.__dict__.pop(attr, None)
         self.access = AccessControl(self.engine, self.row_scopes)
+        self.subscribers_by_plugin  # noqa: B018  (a subscription to an unknown event fails at load)
 
     def _check_installed_versions(self) -> None:
         from packaging.version import Version
@@ -76,30 +79,15 @@ class Tenon:
                     f"{cand.info.version}; install the newer package (downgrades are not supported)"
                 )
 
-    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a kernel hook on every plugin in dependency order: ``[(plugin, result)]``."""
-        return plugmod.call_each(self.pm, hook, **kwargs)
-
-    @property
-    def hook(self) -> Any:
-        """The pluggy hook relay, for plugin-owned hooks (``app.hook.tenon_orders_...``)."""
-        return self.pm.hook
-
     def has_plugin(self, name: str) -> bool:
+        """Whether plugin ``name`` is loaded: guard optional integrations with it (contribute
+        fields, subscribers and hook implementations only when the partner is installed)."""
         return name in self.plugins
 
     @functools.cached_property
     def models_by_plugin(self) -> dict[str, list[type]]:
-        out: dict[str, list[type]] = {}
-        for plugin, models in self.call("tenon_models", app=self):
-            for model in models:
-                if not (isinstance(model, type) and issubclass(model, Base)):
-                    raise PluginError(f"plugin {plugin!r}: tenon_models() returned {model!r}, not a model of tenon.core.db.Base")
-                table = model.__tablename__  # type: ignore[attr-defined]
-                if not table.startswith(f"{plugin}_"):
-                    raise PluginError(f"plugin {plugin!r}: table {table!r} must be named '{plugin}_<entity>'")
-                out.setdefault(plugin, []).append(model)
-        return out
+        """``{plugin: [model, ...]}`` (``tenon_models``), computed once per plugin set."""
+        return self.hooks.models()
 
     def tables_of(self, plugin: str) -> list[str]:
         return [m.__tablename__ for m in self.models_by_plugin.get(plugin, [])]  # type: ignore[attr-defined]
@@ -112,17 +100,24 @@ class Tenon:
 
     @functools.cached_property
     def row_scopes(self) -> list[RowScope]:
-        return [s for _p, scopes in self.call("tenon_row_scopes", app=self) for s in scopes]
+        """Every plugin's row scopes (``tenon_row_scopes``), computed once per plugin set."""
+        return self.hooks.row_scopes()
 
     @functools.cached_property
-    def _subscribers(self) -> list[Subscriber]:
-        return [s for _p, subs in self.call("tenon_event_subscribers", app=self) for s in subs]
+    def event_catalog(self) -> dict[str, type[Event]]:
+        """The declared events ``{name: class}`` (``tenon_events``), computed once per plugin set."""
+        return self.hooks.events()
+
+    @functools.cached_property
+    def subscribers_by_plugin(self) -> list[tuple[str, Subscriber]]:
+        """``[(plugin, Subscriber)]`` (``tenon_event_subscribers``), computed once per plugin set."""
+        return self.hooks.event_subscribers()
 
     def all_subscribers(self) -> list[Subscriber]:
-        return self._subscribers
+        return [s for _p, s in self.subscribers_by_plugin]
 
     def subscribers(self, event: str) -> list[Subscriber]:
-        return [s for s in self._subscribers if s.event == event]
+        return [s for _p, s in self.subscribers_by_plugin if s.event_name == event]
 
     # ------------------------------------------------------------------ database
     def installed_versions(self) -> dict[str, str]:

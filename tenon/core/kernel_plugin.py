@@ -32,3 +32,9 @@ def tenon_migrations(app):
 @hookimpl
 def tenon_policies(app):
     return HERE / "policies.csv"
+
+
+@hookimpl
+def tenon_events(app):
+    # The kernel publishes no domain event of its own yet; kernel events are declared here.
+    return []

@@ -30,10 +30,7 @@ SCRIPT_LOCATION = Path(__file__).with_name("migrations")
 
 
 def version_locations(app: Tenon) -> dict[str, Path]:
-    out = {}
-    for plugin, folder in app.call("tenon_migrations", app=app):
-        out[plugin] = Path(folder)
-    return out
+    return app.hooks.migrations()
 
 
 def make_config(app: Tenon, connection: Connection | None = None, include_tables: set[str] | None = None) -> Config:

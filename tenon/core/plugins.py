@@ -141,9 +141,26 @@ def discover(extra: Mapping[str, Any] | Iterable[Any] = ()) -> dict[str, Candida
 def resolve(candidates: Mapping[str, Candidate], wanted: Iterable[str]) -> list[Candidate]:
     """Order ``wanted`` plus their dependencies, dependencies first.
 
+    Optional partners (``PluginInfo.optional``) that are loaded too (in ``wanted`` or
+    pulled in as a dependency) are ordered before the plugin naming them, so an
+    integration's hook implementations and fields come after its partner's; an absent
+    partner is no error. A cycle that goes through an optional edge is broken by
+    ignoring that optional edge (``depends`` always wins).
+
     :raises PluginError: unknown plugin, missing or incompatible dependency, cycle,
         or a plugin that needs another kernel version.
     """
+    wanted = list(wanted)
+    present = {c.info.name for c in _order(candidates, wanted, None)}
+    return _order(candidates, wanted, present)
+
+
+class _Cycle(PluginError):
+    pass
+
+
+def _order(candidates: Mapping[str, Candidate], wanted: list[str], present: set[str] | None) -> list[Candidate]:
+    """Depth-first ordering; with ``present``, optional edges to those plugins count too."""
     from tenon import __version__ as kernel_version
 
     ordered: list[Candidate] = []
@@ -154,7 +171,7 @@ def resolve(candidates: Mapping[str, Candidate], wanted: Iterable[str]) -> list[
             return
         if state.get(name) == "visiting":
             cycle = " -> ".join((*path[path.index(name):], name))
-            raise PluginError(f"dependency cycle between plugins: {cycle}")
+            raise _Cycle(f"dependency cycle between plugins: {cycle}")
         cand = candidates.get(name)
         if cand is None:
             if needed_by:
@@ -185,6 +202,16 @@ def resolve(candidates: Mapping[str, Candidate], wanted: Iterable[str]) -> list[
                 raise PluginError(
                     f"plugin {name!r} requires {dep}, but {req.name} {dep_version} is available"
                 )
+        for opt in info.optional if present else ():
+            opt_name = _requirement(name, opt).name
+            if opt_name in present and state.get(opt_name) is None:  # type: ignore[operator]
+                saved_state, saved_len = dict(state), len(ordered)
+                try:
+                    visit(opt_name, (*path, name), None)
+                except _Cycle:  # only optional edges can close a cycle here: ignore this one
+                    state.clear()
+                    state.update(saved_state)
+                    del ordered[saved_len:]
         state[name] = "done"
         ordered.append(cand)
 
@@ -230,23 +257,3 @@ def build_manager(ordered: Iterable[Candidate]) -> TenonPluginManager:
         raise PluginError(f"plugin {pm.get_name(exc.plugin) or '?'!r}: {_one_line(exc)}") from exc
     return pm
 
-
-def impls_in_order(pm: pluggy.PluginManager, hook: str) -> list[pluggy.HookImpl]:
-    """The implementations of ``hook`` in registration (dependency) order."""
-    caller = getattr(pm.hook, hook)
-    return list(caller.get_hookimpls())
-
-
-def call_each(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
-    """Call ``hook`` on each plugin in dependency order; return ``(plugin, result)`` pairs.
-
-    The kernel uses this typed facade instead of ``pm.hook.*`` when it needs to
-    know which plugin gave which result (migrations, policies, schema).
-    """
-    out = []
-    for impl in impls_in_order(pm, hook):
-        args = {a: kwargs[a] for a in impl.argnames}
-        result = impl.function(**args)
-        if result is not None:
-            out.append((impl.plugin_name, result))
-    return out

@@ -100,12 +100,7 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
             body["ok"] = False
             body["database"] = {"ok": False, "error": str(exc).splitlines()[0]}
         body["plugins"] = {name: c.info.version for name, c in tenon_.plugins.items()}
-        checks = {}
-        for impl in tenon_.pm.hook.tenon_health.get_hookimpls():
-            try:
-                checks[impl.plugin_name] = impl.function(**({"app": tenon_} if "app" in impl.argnames else {}))
-            except Exception as exc:
-                checks[impl.plugin_name] = {"ok": False, "error": str(exc)}
+        checks = tenon_.hooks.health()
         if checks:
             body["checks"] = checks
             if any(isinstance(c, dict) and c.get("ok") is False for c in checks.values()):
@@ -144,7 +139,7 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
                 tenon._async_engine = None
                 tenon.__dict__.pop("_async_sessionmaker", None)
 
-    plugin_routes = [r for _plugin, routes in tenon.call("tenon_http_routes", app=tenon) for r in routes]
+    plugin_routes = tenon.hooks.http_routes()
     return Litestar(
         route_handlers=[controller, health, download_attachment, *plugin_routes],
         state=State({"tenon": tenon}),

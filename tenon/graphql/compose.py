@@ -121,12 +121,7 @@ def _merge_root(kind: str, parts: Sequence[tuple[str, type]]) -> type | None:
 
 
 def collect(app: Tenon) -> list[tuple[str, SchemaContribution]]:
-    found = kernel_contributions()
-    for plugin, contribution in app.call("tenon_graphql_contributions", app=app):
-        if not isinstance(contribution, SchemaContribution):
-            raise PluginError(f"plugin {plugin!r}: tenon_graphql_contributions must return a SchemaContribution")
-        found.append((plugin, contribution))
-    return found
+    return [*kernel_contributions(), *app.hooks.graphql_contributions()]
 
 
 def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContribution]] | None = None) -> TenonSchema:

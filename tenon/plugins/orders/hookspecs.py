@@ -1,12 +1,23 @@
 """Hooks the orders plugin owns, for plugins that depend on it (mrp, qc, notifications).
 
-All of them are *domain* hooks: called inside the unit of work that changes the
-order, after the change is flushed, so an implementation sees the new state and
-may refuse it by raising a :class:`tenon.TenonError` (the whole operation rolls
-back and the client gets the error's code). Implementations never commit.
+All of them are *domain* hooks, called inside the unit of work that changes the order
+(the reaction rule, :mod:`tenon.core.hookspecs`):
 
-Registered by ``orders`` through ``tenon_addhooks``; implement them with
-``@hookimpl`` in a plugin that declares ``depends=("orders",)``.
+* ``…ing`` hooks (``tenon_orders_sales_order_confirming``, ``…_cancelling``) are pre-steps,
+  called with ``app.hooks.ask`` before the state changes: an implementation refuses by
+  raising a :class:`tenon.TenonError` (the whole operation rolls back and the client
+  gets the error's code);
+* past-tense hooks (``…_confirmed``, ``…_state_changed``) are notifications, called with
+  ``app.hooks.notify`` after the change is flushed: an implementation reacts in the same
+  transaction (creates work orders, moves the order on) but cannot refuse; a
+  ``TenonError`` it raises becomes a ``PluginError``.
+
+After-commit reactions subscribe to the event ``orders.sales_order.state_changed``
+(:mod:`tenon.plugins.orders.events`). Implementations never commit.
+
+Registered by ``orders`` through ``tenon_addhooks``; implement them with ``@hookimpl``
+in a plugin that declares ``depends=("orders",)`` (or ``@hookimpl(optionalhook=True)``
+in one that lists orders in ``optional``).
 """
 
 from __future__ import annotations
@@ -24,16 +35,45 @@ if TYPE_CHECKING:
 
 
 @hookspec
+def tenon_orders_sales_order_confirming(
+    session: Session, order: SalesOrder, lines: Sequence[SalesOrderLine], actor: Actor | None
+) -> None:
+    """A sales order is about to be confirmed (``draft`` → ``confirmed``): the place to refuse.
+
+    Called through ``app.hooks.ask`` inside the confirming transaction, after orders'
+    own checks (lines, customer, credit limit) and before the state changes, once per
+    order, in plugin order. Raising a ``TenonError`` refuses the confirmation:
+    everything rolls back, the order stays ``draft`` and the client gets the error's code.
+
+    :param session: the unit of work's session (row scopes of the actor apply); never commit.
+    :param order: the order, still ``draft``.
+    :param lines: its lines, in position order.
+    :param actor: who confirms (``None`` only outside a request, e.g. scripts).
+    :returns: nothing.
+
+    Example::
+
+        @hookimpl
+        def tenon_orders_sales_order_confirming(session, order, lines):
+            if not capacity.can_plan(session, lines):
+                raise TenonError(f"no capacity for {order.number}", code="PLANNING_REFUSED")
+
+    Since 0.2.
+    """
+
+
+@hookspec
 def tenon_orders_sales_order_confirmed(
     session: Session, order: SalesOrder, lines: Sequence[SalesOrderLine], actor: Actor | None
 ) -> None:
     """A sales order was confirmed (``draft`` → ``confirmed``).
 
-    Called inside the confirming transaction, after the new state and its history
-    row are flushed, once per order, in plugin order. This is where production
-    planning (mrp) creates work orders for the lines; it may move the order on with
-    :func:`tenon.plugins.orders.mark_in_production`. Raising a ``TenonError``
-    refuses the confirmation: everything rolls back and the order stays ``draft``.
+    Called through ``app.hooks.notify`` inside the confirming transaction, after the
+    new state and its history row are flushed, once per order, in plugin order. This
+    is where production planning (mrp) creates work orders for the lines; it may move
+    the order on with :func:`tenon.plugins.orders.mark_in_production`. It cannot
+    refuse (a ``TenonError`` becomes a ``PluginError``): refuse in
+    :func:`tenon_orders_sales_order_confirming`.
 
     :param session: the unit of work's session (row scopes of the actor apply); never commit.
     :param order: the confirmed order (``state == "confirmed"``).
@@ -57,7 +97,8 @@ def tenon_orders_sales_order_confirmed(
 def tenon_orders_sales_order_cancelling(session: Session, order: SalesOrder, actor: Actor | None) -> None:
     """A sales order is about to be cancelled (from ``draft`` or ``confirmed``).
 
-    Called inside the cancelling transaction before the state changes. Implementations
+    Called through ``app.hooks.ask`` inside the cancelling transaction, after orders'
+    own checks and before the state changes, in plugin order. Implementations
     cancel what they created for the order (work orders, reservations) or refuse the
     cancellation by raising a ``TenonError`` (e.g. production already started).
 
@@ -82,11 +123,11 @@ def tenon_orders_sales_order_state_changed(
 ) -> None:
     """Any state change of a sales order, after it is flushed and recorded in the history.
 
-    Called inside the transaction that changed the state (confirm, production progress,
-    shipment done, close, cancel), after the more specific hooks above. Raising a
-    ``TenonError`` refuses the change. For reactions that must not roll the change back
-    (notifications, dashboards) subscribe to the event ``orders.sales_order.state_changed``
-    with ``after_commit=True`` instead.
+    Called through ``app.hooks.notify`` inside the transaction that changed the state
+    (confirm, production progress, shipment done, close, cancel), right after the
+    history row is flushed and before ``…_confirmed``. It cannot refuse (a ``TenonError``
+    becomes a ``PluginError``). For reactions after the commit (notifications,
+    dashboards) subscribe to the event ``orders.sales_order.state_changed`` instead.
 
     :param session: the unit of work's session; never commit.
     :param order: the order in its new state.

@@ -69,11 +69,26 @@ def tenon_row_scopes(app):
 
 
 @hookimpl
-def tenon_event_subscribers(app):
-    from tenon.core.events import Subscriber
+def tenon_events(app):
+    from tenon.plugins.orders.events import EVENTS
+
+    return list(EVENTS)
+
+
+@hookimpl
+def tenon_stock_shipment_confirming(session, shipment):
+    # In stock's transaction: refuse shipping an order that was cancelled or closed meanwhile.
+    from tenon.plugins.orders.services import check_shipment_confirming
+
+    check_shipment_confirming(session, shipment)
+
+
+@hookimpl
+def tenon_stock_shipment_done(session, shipment, lines):
+    # In stock's transaction: the order follows its done shipment (cannot refuse any more).
     from tenon.plugins.orders.services import on_shipment_done
 
-    return [Subscriber("stock.shipment.done", on_shipment_done, name="orders.shipment_done")]
+    on_shipment_done(session, shipment, lines)
 
 
 @hookimpl

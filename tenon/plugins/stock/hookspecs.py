@@ -1,7 +1,15 @@
-"""Hooks owned by the stock plugin (added with ``tenon_addhooks``)."""
+"""Hooks owned by the stock plugin (added with ``tenon_addhooks``): stock's in-transaction reactions.
+
+Following the reaction rule (:mod:`tenon.core.hookspecs`): ``…ing`` hooks are pre-steps
+called with ``app.hooks.ask`` that may refuse by raising a :class:`tenon.TenonError`;
+past-tense hooks are called with ``app.hooks.notify`` after the change, in the same
+transaction, and cannot refuse. After-commit reactions subscribe to stock's events
+(:mod:`tenon.plugins.stock.events`) instead. Implementations never commit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tenon.core.hookspecs import hookspec
@@ -9,7 +17,7 @@ from tenon.core.hookspecs import hookspec
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from tenon.plugins.stock.models import Shipment
+    from tenon.plugins.stock.models import Shipment, ShipmentLine
 
 
 @hookspec
@@ -35,4 +43,33 @@ def tenon_stock_shipment_confirming(session: Session, shipment: Shipment) -> Non
                 raise TenonError("quality hold on a shipped lot", code="QC_HOLD")
 
     Since 0.1.
+    """
+
+
+@hookspec
+def tenon_stock_shipment_done(session: Session, shipment: Shipment, lines: Sequence[ShipmentLine]) -> None:
+    """A shipment was confirmed: its stock moved to the customer location (``state == "done"``).
+
+    Called by :func:`tenon.plugins.stock.confirm_shipment` through ``app.hooks.notify``
+    inside the confirming unit of work, after the moves are flushed, once per shipment,
+    in plugin order, before the event ``stock.shipment.done`` is published. This is
+    where the plugin that asked for the shipment (orders, by ``shipment.origin_type``)
+    follows it. It cannot refuse: a ``TenonError`` raised here becomes a ``PluginError``
+    (refuse in :func:`tenon_stock_shipment_confirming` instead).
+
+    :param session: the open session; never commit it.
+    :param shipment: the done :class:`~tenon.plugins.stock.models.Shipment`
+        (``origin_type``/``origin_id`` name the document it ships).
+    :param lines: its :class:`~tenon.plugins.stock.models.ShipmentLine` rows, by id
+        (``product_id``, ``quantity``, ``origin_line_id``).
+    :returns: nothing.
+
+    Example::
+
+        @hookimpl
+        def tenon_stock_shipment_done(session, shipment, lines):
+            if shipment.origin_type == "rework.order":
+                services.mark_delivered(session, shipment.origin_id, lines)
+
+    Since 0.2.
     """

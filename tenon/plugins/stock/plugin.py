@@ -20,6 +20,13 @@ def tenon_addhooks(pm):
 
 
 @hookimpl
+def tenon_events(app):
+    from .events import EVENTS
+
+    return list(EVENTS)
+
+
+@hookimpl
 def tenon_models(app):
     from .models import MODELS
 

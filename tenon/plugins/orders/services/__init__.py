@@ -56,13 +56,13 @@ from .sales_orders import (
     get_sales_order,
     update_sales_order,
 )
-from .shipping import on_shipment_done, ship_sales_order
+from .shipping import check_shipment_confirming, on_shipment_done, ship_sales_order
 from .workflow import TRANSITIONS, CreditLimitExceeded, Guard, Transition, order_lines, transition_for
 
 __all__ = [
     "CUSTOMER_SEQUENCE", "OPEN_STATES", "ORDER_SEQUENCE", "ORIGIN_TYPE", "PRIORITIES", "REGION_CODE_RE",
     "SHIPPABLE_STATES", "STATE_CHANGED", "TRANSITIONS", "ZERO",
-    "CreditLimitExceeded", "Customer", "Guard", "OverShipment", "Product", "Region", "SalesOrder",
+    "CreditLimitExceeded", "check_shipment_confirming", "Customer", "Guard", "OverShipment", "Product", "Region", "SalesOrder",
     "SalesOrderLine", "SalesOrderStateChange", "Shipment", "ShipmentLine", "Transition",
     "cancel_sales_order", "close_sales_order", "confirm_sales_order", "covered_region_codes", "create_customer",
     "create_region", "create_sales_order", "create_shipment", "ensure_region", "get_customer", "get_region",

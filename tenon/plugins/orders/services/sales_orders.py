@@ -136,7 +136,8 @@ def update_sales_order(
 
 
 def confirm_sales_order(session: Session, order_id: int) -> SalesOrder:
-    """``draft`` → ``confirmed``; calls ``tenon_orders_sales_order_confirmed`` (which may veto)."""
+    """``draft`` → ``confirmed``: asks ``tenon_orders_sales_order_confirming`` first (which may veto),
+    then notifies ``tenon_orders_sales_order_confirmed``."""
     return _apply(session, get_sales_order(session, order_id), "confirm")
 
 
@@ -146,8 +147,8 @@ def cancel_sales_order(session: Session, order_id: int, *, reason: str = "") -> 
     order = get_sales_order(session, order_id)
 
     def before(o: SalesOrder) -> None:
-        session.info["app"].hook.tenon_orders_sales_order_cancelling(
-            session=session, order=o, actor=current_actor(session))
+        session.info["app"].hooks.ask("tenon_orders_sales_order_cancelling",
+                                      session=session, order=o, actor=current_actor(session))
         o.cancel_reason = reason.strip()[:500]
 
     return _apply(session, order, "cancel", note=reason, before=before)

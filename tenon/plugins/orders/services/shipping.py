@@ -1,5 +1,5 @@
-"""Shipping from stock: ask stock for a shipment of open quantities, and follow its
-``stock.shipment.done`` event back onto the order."""
+"""Shipping from stock: ask stock for a shipment of open quantities, and follow it back onto
+the order through stock's owned hooks (``tenon_stock_shipment_confirming``/``…_done``)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from tenon.core.access import unscoped
 from tenon.core.db import utcnow
 from tenon.core.errors import NotFound, ValidationError
-from tenon.core.events import Event
-from tenon.plugins.stock import create_shipment
+from tenon.plugins.stock import Shipment, ShipmentLine, create_shipment
 
 from ..errors import OverShipment
 from ..models import SHIPPABLE_STATES, SalesOrder, SalesOrderLine
@@ -74,33 +73,50 @@ def ship_sales_order(session: Session, order_id: int, lines: Sequence[Mapping[st
     )
 
 
-def on_shipment_done(session: Session, event: Event) -> None:
-    """In-transaction subscriber of ``stock.shipment.done``: add the shipped quantities to the
-    order's lines and move the order to ``partially_shipped`` or ``shipped``.
+def check_shipment_confirming(session: Session, shipment: Shipment) -> None:
+    """Refuse confirming a shipment of a sales order that is gone or no longer shippable
+    (implements stock's ``tenon_stock_shipment_confirming``; the order is read across row
+    scopes, as :func:`on_shipment_done` does).
 
-    The order is loaded across row scopes on purpose: stock already authorised whoever
-    confirmed the shipment, and the goods have left; the order must follow whatever the
-    confirming user may read. Refusing here would veto the shipment.
+    :raises NotFound: the shipment names a missing sales order.
+    :raises ValidationError: (field ``state``) the order is not in a shippable state.
     """
-    payload = event.payload
-    if payload.get("origin_type") != ORIGIN_TYPE:
-        return
-    order = session.scalar(select(SalesOrder).where(SalesOrder.id == int(payload["origin_id"]))
+    if shipment.origin_type == ORIGIN_TYPE:
+        _shipped_order(session, shipment)
+
+
+def _shipped_order(session: Session, shipment: Shipment) -> SalesOrder:
+    order = session.scalar(select(SalesOrder).where(SalesOrder.id == int(shipment.origin_id or 0))
                            .execution_options(**unscoped()))
     if order is None:
-        raise NotFound(f"shipment {payload.get('number')} names a missing sales order {payload['origin_id']}")
+        raise NotFound(f"shipment {shipment.number} names a missing sales order {shipment.origin_id}")
     if order.state not in SHIPPABLE_STATES:
         raise ValidationError(f"sales order {order.number} is {order.state}; its shipment cannot be done",
                               field="state", details={"state": order.state})
-    lines = {line.id: line for line in session.scalars(
+    return order
+
+
+def on_shipment_done(session: Session, shipment: Shipment, lines: Sequence[ShipmentLine]) -> None:
+    """Follow a done stock shipment (stock's ``tenon_stock_shipment_done`` notification, in its
+    transaction): add the shipped quantities to the order's lines and move the order to
+    ``partially_shipped`` or ``shipped``.
+
+    The order is loaded across row scopes on purpose: stock already authorised whoever
+    confirmed the shipment, and the goods have left; the order must follow whatever the
+    confirming user may read. Refusals belong in :func:`check_shipment_confirming`.
+    """
+    if shipment.origin_type != ORIGIN_TYPE:
+        return
+    order = _shipped_order(session, shipment)
+    order_lines_by_id = {line.id: line for line in session.scalars(
         select(SalesOrderLine).where(SalesOrderLine.order_id == order.id).execution_options(**unscoped()))}
-    for item in payload.get("lines", []):
-        line = lines.get(int(item.get("origin_line_id") or 0))
+    for item in lines:
+        line = order_lines_by_id.get(int(item.origin_line_id or 0))
         if line is not None:
-            line.shipped_quantity += Decimal(str(item["quantity"]))
+            line.shipped_quantity += Decimal(str(item.quantity))
     session.flush()
-    values = list(lines.values())
+    values = list(order_lines_by_id.values())
     if _fully_shipped(values):
-        _apply(session, order, "ship_fully", note=f"shipment {payload.get('number', '')}")
+        _apply(session, order, "ship_fully", note=f"shipment {shipment.number}")
     elif order.state != "partially_shipped" and any(line.shipped_quantity > 0 for line in values):
-        _apply(session, order, "ship_partially", note=f"shipment {payload.get('number', '')}")
+        _apply(session, order, "ship_partially", note=f"shipment {shipment.number}")

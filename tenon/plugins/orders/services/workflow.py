@@ -1,8 +1,10 @@
 """The sales order workflow as data: :data:`TRANSITIONS` (source states, target, one guard each)
 and :func:`_apply`, through which every state change goes.
 
-:func:`_apply` records a :class:`SalesOrderStateChange` row (time, from, to, actor), publishes the
-event ``orders.sales_order.state_changed`` and calls the plugin-owned hooks.
+:func:`_apply` asks the pre-step hook (``tenon_orders_sales_order_confirming``) before a
+confirmation, records a :class:`SalesOrderStateChange` row (time, from, to, actor), notifies the
+past-tense hooks (``…_state_changed``, ``…_confirmed``) and publishes the after-commit event
+``orders.sales_order.state_changed``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from tenon.core.events import publish
 from tenon.plugins.stock import Shipment, ShipmentLine
 
 from ..models import OPEN_STATES, SHIPPABLE_STATES, Customer, SalesOrder, SalesOrderLine, SalesOrderStateChange
-from ._common import ORIGIN_TYPE, STATE_CHANGED, ZERO
+from ..events import SalesOrderStateChanged
+from ._common import ORIGIN_TYPE, ZERO
 
 
 class CreditLimitExceeded(TenonError):
@@ -162,10 +165,10 @@ def _record(session: Session, order: SalesOrder, from_state: str | None, to_stat
                                       to_state=to_state, at=utcnow(), actor=actor.username if actor else None,
                                       note=note[:500]))
     session.flush()
-    publish(session, STATE_CHANGED, {"order_id": order.id, "number": order.number, "region_code": order.region_code,
-                                     "from_state": from_state, "to_state": to_state})
-    session.info["app"].hook.tenon_orders_sales_order_state_changed(
-        session=session, order=order, from_state=from_state, to_state=to_state, actor=actor)
+    session.info["app"].hooks.notify("tenon_orders_sales_order_state_changed", session=session, order=order,
+                                     from_state=from_state, to_state=to_state, actor=actor)
+    publish(session, SalesOrderStateChanged(order_id=order.id, number=order.number, region_code=order.region_code,
+                                            from_state=from_state, to_state=to_state))
 
 
 def _apply(session: Session, order: SalesOrder, action: str, *, note: str = "",
@@ -173,6 +176,10 @@ def _apply(session: Session, order: SalesOrder, action: str, *, note: str = "",
     t = transition_for(order, action)
     lines = order_lines(session, order.id)
     t.guard(session, order, lines)
+    hooks = session.info["app"].hooks
+    if action == "confirm":
+        hooks.ask("tenon_orders_sales_order_confirming", session=session, order=order, lines=lines,
+                  actor=current_actor(session))
     if before is not None:
         before(order)
     from_state = order.state
@@ -180,6 +187,6 @@ def _apply(session: Session, order: SalesOrder, action: str, *, note: str = "",
     session.flush()
     _record(session, order, from_state, t.target, note)
     if action == "confirm":
-        session.info["app"].hook.tenon_orders_sales_order_confirmed(
-            session=session, order=order, lines=lines, actor=current_actor(session))
+        hooks.notify("tenon_orders_sales_order_confirmed", session=session, order=order, lines=lines,
+                     actor=current_actor(session))
     return order

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
 from tenon.core.events import publish
+
+from ..events import CountDone
 from tenon.core.sequences import next_number
 
 from .. import ledger
@@ -128,7 +130,7 @@ def confirm_count(session: Session, count_id: int) -> Count:
                             "difference": str(diff)})
     count.done_at, count.done_by = utcnow(), _actor(session)
     session.flush()
-    publish(session, "stock.count.done", {"count_id": count.id, "number": count.number, "adjustments": adjustments})
+    publish(session, CountDone(count_id=count.id, number=count.number, adjustments=adjustments))
     return count
 
 

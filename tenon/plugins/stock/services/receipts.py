@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
 from tenon.core.events import publish
+
+from ..events import ReceiptDone
 from tenon.core.sequences import next_number
 
 from .. import ledger
@@ -65,9 +67,8 @@ def validate_receipt(session: Session, receipt_id: int) -> Receipt:
         payload_lines.append({"product_id": line.product_id, "quantity": str(line.quantity), "lot_id": line.lot_id})
     receipt.done_at, receipt.done_by = utcnow(), _actor(session)
     session.flush()
-    publish(session, "stock.receipt.done", {"receipt_id": receipt.id, "number": receipt.number,
-                                            "origin_type": receipt.origin_type, "origin_id": receipt.origin_id,
-                                            "lines": payload_lines})
+    publish(session, ReceiptDone(receipt_id=receipt.id, number=receipt.number, origin_type=receipt.origin_type,
+                                 origin_id=receipt.origin_id, lines=payload_lines))
     return receipt
 
 

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
-from tenon.core.events import publish
+from tenon.core.events import Event, publish
+
+from ..events import RequisitionApproved, RequisitionCancelled, RequisitionClosed, RequisitionIssued
 from tenon.core.sequences import next_number
 
 from .. import ledger
@@ -47,12 +49,9 @@ def create_requisition(session: Session, *, lines: Sequence[dict[str, Any]], ori
     return req
 
 
-def _req_payload(req: Requisition, lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    out = {"requisition_id": req.id, "number": req.number, "state": req.state,
-           "origin_type": req.origin_type, "origin_id": req.origin_id}
-    if lines is not None:
-        out["lines"] = lines
-    return out
+def _req_event(cls: type[Event], req: Requisition, **more: Any) -> Event:
+    return cls(requisition_id=req.id, number=req.number, state=req.state,  # type: ignore[call-arg]
+               origin_type=req.origin_type, origin_id=req.origin_id, **more)
 
 
 def approve_requisition(session: Session, requisition_id: int) -> Requisition:
@@ -60,7 +59,7 @@ def approve_requisition(session: Session, requisition_id: int) -> Requisition:
     _transition(session, req, "requisition", "approved")
     req.approved_at, req.approved_by = utcnow(), _actor(session)
     session.flush()
-    publish(session, "stock.requisition.approved", _req_payload(req))
+    publish(session, _req_event(RequisitionApproved, req))
     return req
 
 
@@ -104,19 +103,19 @@ def issue_requisition(session: Session, requisition_id: int,
                                    to_location_id=req.to_location_id, lot_id=lot_id, origin_type=ORIGIN["requisition"],
                                    origin_id=req.id, origin_line_id=ln.id, reference=req.number, field=f"lines[{i}]."):
             issued.append({"line_id": ln.id, "product_id": m.product_id, "quantity": str(m.quantity), "lot_id": m.lot_id})
-    publish(session, "stock.requisition.issued", _req_payload(req, issued))
+    publish(session, _req_event(RequisitionIssued, req, lines=issued))
     return req
 
 
 def close_requisition(session: Session, requisition_id: int) -> Requisition:
     req = _get(session, Requisition, requisition_id, "requisition")
     _transition(session, req, "requisition", "closed")
-    publish(session, "stock.requisition.closed", _req_payload(req))
+    publish(session, _req_event(RequisitionClosed, req))
     return req
 
 
 def cancel_requisition(session: Session, requisition_id: int) -> Requisition:
     req = _get(session, Requisition, requisition_id, "requisition")
     _transition(session, req, "requisition", "cancelled")
-    publish(session, "stock.requisition.cancelled", _req_payload(req))
+    publish(session, _req_event(RequisitionCancelled, req))
     return req

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
 from tenon.core.events import publish
+
+from ..events import ShipmentCancelled, ShipmentDone, ShipmentPicked
 from tenon.core.sequences import next_number
 
 from .. import ledger
@@ -69,22 +71,22 @@ def pick_shipment(session: Session, shipment_id: int) -> Shipment:
     shipment = _get(session, Shipment, shipment_id, "shipment")
     _transition(session, shipment, "shipment", "picked")
     _reserve_shipment(session, shipment)
-    publish(session, "stock.shipment.picked", {"shipment_id": shipment.id, "number": shipment.number,
-                                               "origin_type": shipment.origin_type, "origin_id": shipment.origin_id})
+    publish(session, ShipmentPicked(shipment_id=shipment.id, number=shipment.number,
+                                    origin_type=shipment.origin_type, origin_id=shipment.origin_id))
     return shipment
 
 
 def confirm_shipment(session: Session, shipment_id: int) -> Shipment:
     """Confirm delivery (发货确认): hook ``tenon_stock_shipment_confirming`` may refuse; then the
-    reserved (or, from draft, freshly taken) stock moves to the customer location and
-    ``stock.shipment.done`` is published."""
+    reserved (or, from draft, freshly taken) stock moves to the customer location, the hook
+    ``tenon_stock_shipment_done`` is notified in the transaction, and the event
+    ``stock.shipment.done`` is published (delivered after commit)."""
     shipment = _get(session, Shipment, shipment_id, "shipment")
     if (shipment.state, "done") not in TRANSITIONS["shipment"]:
         raise InvalidTransition(f"shipment {shipment.number} is {shipment.state}; it cannot be confirmed",
                                 details={"state": shipment.state, "to": "done"})
-    app = session.info.get("app")
-    if app is not None and hasattr(app.hook, "tenon_stock_shipment_confirming"):
-        app.hook.tenon_stock_shipment_confirming(session=session, shipment=shipment)
+    hooks = session.info["app"].hooks
+    hooks.ask("tenon_stock_shipment_confirming", session=session, shipment=shipment)
     was = shipment.state
     _transition(session, shipment, "shipment", "done")
     if was == "draft":
@@ -93,12 +95,13 @@ def confirm_shipment(session: Session, shipment_id: int) -> Shipment:
     shipment.done_at, shipment.done_by = utcnow(), _actor(session)
     session.flush()
     lines = _shipment_lines(session, shipment.id)
-    publish(session, "stock.shipment.done", {
-        "shipment_id": shipment.id, "number": shipment.number, "origin_type": shipment.origin_type,
-        "origin_id": shipment.origin_id,
-        "lines": [{"product_id": ln.product_id, "quantity": str(dec(ln.quantity)), "origin_line_id": ln.origin_line_id}
-                  for ln in lines],
-    })
+    hooks.notify("tenon_stock_shipment_done", session=session, shipment=shipment, lines=lines)
+    publish(session, ShipmentDone(
+        shipment_id=shipment.id, number=shipment.number, origin_type=shipment.origin_type,
+        origin_id=shipment.origin_id,
+        lines=[{"product_id": ln.product_id, "quantity": str(dec(ln.quantity)), "origin_line_id": ln.origin_line_id}
+               for ln in lines],
+    ))
     return shipment
 
 
@@ -107,6 +110,6 @@ def cancel_shipment(session: Session, shipment_id: int) -> Shipment:
     shipment = _get(session, Shipment, shipment_id, "shipment")
     _transition(session, shipment, "shipment", "cancelled")
     ledger.cancel_moves(session, _shipment_moves(session, shipment, "reserved"))
-    publish(session, "stock.shipment.cancelled", {"shipment_id": shipment.id, "number": shipment.number,
-                                                  "origin_type": shipment.origin_type, "origin_id": shipment.origin_id})
+    publish(session, ShipmentCancelled(shipment_id=shipment.id, number=shipment.number,
+                                       origin_type=shipment.origin_type, origin_id=shipment.origin_id))
     return shipment

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
 from tenon.core.events import publish
+
+from ..events import TransferDone
 from tenon.core.sequences import next_number
 
 from .. import ledger
@@ -54,7 +56,7 @@ def validate_transfer(session: Session, transfer_id: int) -> Transfer:
                           origin_id=tr.id, origin_line_id=ln.id, reference=tr.number, field=f"lines[{i}].")
     tr.done_at, tr.done_by = utcnow(), _actor(session)
     session.flush()
-    publish(session, "stock.transfer.done", {"transfer_id": tr.id, "number": tr.number})
+    publish(session, TransferDone(transfer_id=tr.id, number=tr.number))
     return tr
 
 
