@@ -220,9 +220,14 @@ class KernelHooks:
         if result is not None and not isinstance(result, (str, Path)):
             result = self._iterable(plugin, "tenon_policies", result)
         try:
-            return normalize_policies(result)
+            lines = normalize_policies(result)
         except (TenonError, ValueError, TypeError, OSError) as exc:
             raise PluginError(f"plugin {plugin!r}: tenon_policies(): {exc}") from None
+        for line in lines:
+            if not ((line[:1] == ("p",) and len(line) == 5) or (line[:1] == ("g",) and len(line) == 3)):
+                raise PluginError(f"plugin {plugin!r}: policy line {', '.join(line)!r} is neither "
+                                  f"'p, role, object, action, scope' nor 'g, child, parent'")
+        return lines
 
     def sequences(self, plugin: str) -> list[SequenceSpec]:
         """``tenon_sequences`` of one plugin; each a ``SequenceSpec`` whose code starts with ``<plugin>.``."""

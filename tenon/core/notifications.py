@@ -1,7 +1,7 @@
 """The notification inbox: kernel service for plugins to notify the people responsible.
 
 Plugins decide who is responsible for an event (the work-center lead, the QC
-inspector) and call :func:`notify` from an after-commit event subscriber::
+inspector) and call :func:`notify` from an event subscriber (events are delivered after commit)::
 
     def on_ncr_raised(session, event):
         notify(session, roles=["qc_inspector"], event=event.name,
@@ -9,7 +9,7 @@ inspector) and call :func:`notify` from an after-commit event subscriber::
                entity_type="qc_ncr", entity_id=str(event.payload["id"]),
                dedupe_key=f"qc.ncr.raised:{event.payload['id']}")
 
-    Subscriber("qc.ncr.raised", on_ncr_raised, after_commit=True)
+    Subscriber(NcrRaised, on_ncr_raised, name="qc.notify_ncr_raised")  # a declared event (tenon_events)
 
 Outbox delivery is at-least-once, so pass a ``dedupe_key`` that is stable for
 the event (its name and record id): a second delivery then creates nothing.
@@ -105,7 +105,7 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in the inbox of every recipient; return the new rows.
 
-    Call it from an after-commit subscriber (or inside any unit of work; it
+    Call it from an event subscriber (or inside any unit of work; it
     never commits). Signed-in clients see the rows in ``notifications`` and get
     them pushed by the ``notificationReceived`` subscription.
 

@@ -47,7 +47,7 @@ def test_the_kernel_declares_its_hooks():
     assert names == declared
     assert {"tenon_plugin_info", "tenon_models", "tenon_migrations", "tenon_graphql_contributions",
             "tenon_policies", "tenon_event_subscribers", "tenon_sequences", "tenon_cli_commands",
-            "tenon_addhooks"} <= names
+            "tenon_addhooks", "tenon_events", "tenon_row_scopes", "tenon_http_routes", "tenon_health"} <= names
 
 
 @pytest.mark.parametrize("name", sorted(kernel_specs()))
@@ -97,3 +97,43 @@ def test_plugin_owned_hooks_are_documented_and_named_after_their_plugin():
         if not name.startswith(f"tenon_{owner}_"):
             misnamed.append(f"{name} (declared by {module})")
     assert problems == [] and misnamed == []
+
+
+def test_plugin_owned_hooks_are_pre_steps_or_notifications():
+    """The reaction rule's naming: an owned hook is a pre-step (``…ing``, called with ``ask``, may veto) or a
+    past-tense notification (called with ``notify``); each kind says so in its docstring."""
+    from tenon.core.events import is_past_tense
+
+    wrong = []
+    for name, spec in sorted(plugin_owned_specs().items()):
+        doc = inspect.getdoc(spec.function) or ""
+        if name.endswith("ing"):
+            if "app.hooks.ask" not in doc:
+                wrong.append(f"{name}: a pre-step hook whose docstring does not say it is called with app.hooks.ask")
+        elif is_past_tense(name):
+            if "app.hooks.notify" not in doc:
+                wrong.append(f"{name}: a notification whose docstring does not say it is called with app.hooks.notify")
+        else:
+            wrong.append(f"{name}: neither a pre-step ('…ing') nor a past tense")
+    assert wrong == []
+    assert {"tenon_stock_shipment_confirming", "tenon_stock_shipment_done", "tenon_orders_sales_order_confirming",
+            "tenon_orders_sales_order_confirmed", "tenon_orders_sales_order_cancelling",
+            "tenon_orders_sales_order_state_changed"} <= set(plugin_owned_specs())
+
+
+def test_the_phase_banners_name_the_phases_of_the_hooks_under_them():
+    """Each banner in hookspecs.py is followed only by hooks of that phase."""
+    source = inspect.getsource(hookspecs)
+    phases = {"Registration": {"tenon_addhooks", "tenon_plugin_info"},
+              "Composition": {"tenon_models", "tenon_migrations", "tenon_graphql_contributions", "tenon_row_scopes",
+                              "tenon_events", "tenon_event_subscribers", "tenon_cli_commands", "tenon_http_routes"},
+              "Install": {"tenon_policies", "tenon_sequences", "tenon_demo_data"},
+              "Runtime": {"tenon_health"}}
+    found: dict[str, set[str]] = {}
+    current = None
+    for line in source.splitlines():
+        if line.startswith("# ") and " hooks" in line:
+            current = line[2:].split(" hooks", 1)[0]
+        elif line.startswith("def tenon_") and current:
+            found.setdefault(current, set()).add(line[4:].split("(", 1)[0])
+    assert found == phases

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import time
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import pytest
 import strawberry
@@ -29,6 +30,17 @@ from tenon.core.testing import create_user
 from tenon.graphql.permissions import allowed
 
 EVENT = "notifytest.thing.done"
+
+
+@dataclass(frozen=True)
+class ThingDone(Event):
+    """A thing was finished; ``recipients`` and ``roles`` must hear of it."""
+
+    name: ClassVar[str] = EVENT
+    number: int
+    recipients: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
 FLAKY: dict[str, int] = {"fail": 0, "failures": 0, "calls": 0}
 
 
@@ -57,7 +69,7 @@ class NotifyTestMutation:
     @strawberry.mutation(description="Finish a thing.", extensions=allowed("notifytest.thing", "create"))
     async def thing_done(self, info: Info, input: ThingDoneInput) -> bool:
         def run(session: Any) -> None:
-            publish(session, EVENT, {"number": input.number, "recipients": input.recipients, "roles": input.roles})
+            publish(session, ThingDone(number=input.number, recipients=input.recipients, roles=input.roles))
             if input.fail:
                 raise ValidationError("refused after publishing", field="fail")
 
@@ -73,8 +85,12 @@ class NotifyTestPlugin:
         return PluginInfo(name="notifytest", version="0.1.0")
 
     @staticmethod
+    def tenon_events(app: Any) -> list[type[Event]]:
+        return [ThingDone]
+
+    @staticmethod
     def tenon_event_subscribers(app: Any) -> list[Subscriber]:
-        return [Subscriber(EVENT, on_thing_done, after_commit=True, name="notifytest.notify_thing_done")]
+        return [Subscriber(ThingDone, on_thing_done, name="notifytest.notify_thing_done")]
 
     @staticmethod
     def tenon_graphql_contributions(app: Any) -> SchemaContribution:

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 def tenon_stock_shipment_confirming(session: Session, shipment: Shipment) -> None:
     """Veto or prepare the confirmation of a shipment, before any stock moves.
 
-    Called by :func:`tenon.plugins.stock.confirm_shipment` inside the confirming
-    unit of work, for every implementation (in plugin order), while the shipment
+    Called by :func:`tenon.plugins.stock.confirm_shipment` through ``app.hooks.ask``
+    inside the confirming unit of work, for every implementation (in plugin order), while the shipment
     is still ``draft`` or ``picked``. Stock knows nothing of the reasons: quality
     holds, credit blocks, missing papers are for the implementing plugin.
 

@@ -1,6 +1,6 @@
 """The hooks orders owns, implemented by test plugins that stand in for production planning (mrp):
-a veto on confirmation, production progress through the public services, cancellation vetoes,
-and the state-changed hook and event. Orders imports none of them."""
+a veto before confirmation, production progress through the public services, cancellation vetoes,
+the state-changed hook (in the transaction) and event (after commit). Orders imports none of them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class PlanningRefused(TenonError):
 
 
 class VetoPlugin:
-    """Refuses every confirmation, as mrp would when it cannot plan the order."""
+    """Refuses every confirmation before it happens, as mrp would when it cannot plan the order."""
 
     __name__ = "VetoPlugin"
 
@@ -29,7 +29,7 @@ class VetoPlugin:
         return PluginInfo(name="veto", version="0.1", depends=("orders",))
 
     @hookimpl
-    def tenon_orders_sales_order_confirmed(self, session, order, lines, actor):
+    def tenon_orders_sales_order_confirming(self, session, order, lines, actor):
         self.calls.append((order.state, [x.id for x in lines], actor.username if actor else None))
         raise PlanningRefused(f"no capacity for {order.number}")
 
@@ -37,7 +37,7 @@ class VetoPlugin:
 class ProductionPlugin:
     """Puts confirmed orders in production at once (except low-priority ones, planned later);
     refuses cancelling orders noted "keep"; records every state change it is told about and
-    every event it receives."""
+    every event it receives (after commit)."""
 
     __name__ = "ProductionPlugin"
 
@@ -67,7 +67,9 @@ class ProductionPlugin:
 
     @hookimpl
     def tenon_event_subscribers(self, app):
-        return [Subscriber("orders.sales_order.state_changed",
+        from tenon.plugins.orders.events import SalesOrderStateChanged
+
+        return [Subscriber(SalesOrderStateChanged,
                            lambda session, event: self.events.append((event.payload["from_state"],
                                                                       event.payload["to_state"])),
                            name="fakemrp.state_changed")]
@@ -75,8 +77,8 @@ class ProductionPlugin:
 
 def test_a_vetoed_confirmation_leaves_the_order_in_draft(make_app, make_client):
     """The veto plugin refuses: the client gets its code, the order stays DRAFT with one history row
-    (created), and the hook saw the order already `confirmed` (inside the transaction), its one line
-    and the confirming rep."""
+    (created), and the pre-step hook saw the order still `draft` (after orders' own checks), its one
+    line and the confirming rep."""
     veto = VetoPlugin()
     site = orders_site(make_app, make_client, plugins=("veto",), extra_plugins=[veto])
     rep, ids = site["rep_east"], site.ids
@@ -84,7 +86,7 @@ def test_a_vetoed_confirmation_leaves_the_order_in_draft(make_app, make_client):
 
     err = rep.error(CONFIRM_ORDER, {"id": order["id"]})
     assert err["extensions"]["code"] == "PLANNING_REFUSED"
-    assert veto.calls == [("confirmed", [int(order["lines"][0]["id"])], "rep_east")]
+    assert veto.calls == [("draft", [int(order["lines"][0]["id"])], "rep_east")]
     after = site.order(order["id"])
     assert after["state"] == "DRAFT"
     assert [h["toState"] for h in after["history"]] == ["DRAFT"]
