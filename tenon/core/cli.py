@@ -57,9 +57,9 @@ class TenonGroup(click.Group):
             cached = {}
             try:
                 app = state.app()
-                cached = app.hooks.cli_commands()
-            except TenonError:
-                pass  # the built-in commands still work; the error shows when one needs the app
+                cached = app.hooks.cli_commands(reserved=super().list_commands(ctx))
+            except TenonError as exc:  # the built-in commands still work; a plugin command reports it
+                ctx.meta["tenon.plugin_error"] = exc
             ctx.meta["tenon.plugin_commands"] = cached
         return cached
 
@@ -67,7 +67,10 @@ class TenonGroup(click.Group):
         return sorted({*super().list_commands(ctx), *self._plugin_commands(ctx)})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+        found = super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+        if found is None and ctx.meta.get("tenon.plugin_error") is not None:
+            raise ctx.meta["tenon.plugin_error"]  # e.g. a plugin's bad tenon_cli_commands result
+        return found
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager
 
@@ -182,10 +182,14 @@ class KernelHooks:
                 out.append((plugin, sub))
         return out
 
-    def cli_commands(self) -> dict[str, click.Command]:
-        """``tenon_cli_commands``: ``{name: command}``; each a ``click.Command`` with a unique name."""
+    def cli_commands(self, reserved: Iterable[str] = ()) -> dict[str, click.Command]:
+        """``tenon_cli_commands``: ``{name: command}``; each a ``click.Command`` with a unique name.
+
+        :param reserved: names already taken (the built-in commands).
+        """
         import click
 
+        taken = set(reserved)
         out: dict[str, click.Command] = {}
         owner: dict[str, str] = {}
         for plugin, cmds in self._each("tenon_cli_commands", {"app": self._app}):
@@ -194,6 +198,8 @@ class KernelHooks:
                     raise PluginError(f"plugin {plugin!r}: tenon_cli_commands() returned {cmd!r}, not a named click.Command")
                 if cmd.name in out:
                     raise PluginError(f"plugin {plugin!r}: command {cmd.name!r} is already added by plugin {owner[cmd.name]!r}")
+                if cmd.name in taken:
+                    raise PluginError(f"plugin {plugin!r}: command {cmd.name!r} is a built-in tenon command")
                 out[cmd.name], owner[cmd.name] = cmd, plugin
         return out
 

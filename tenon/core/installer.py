@@ -23,7 +23,6 @@ from tenon.core.access import (
     SYSTEM,
     add_policy_lines,
     bump_version,
-    normalize_policies,
     remove_policy_lines,
 )
 from tenon.core.errors import ConfigError, PluginError

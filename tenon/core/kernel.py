@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tenon.core import audit as _audit  # noqa: F401  (registers the audit listeners)
 from tenon.core import plugins as plugmod
 from tenon.core.access import SYSTEM, AccessControl, Actor, RowScope
-from tenon.core.db import Base, make_engine, make_sessionmaker
+from tenon.core.db import make_engine, make_sessionmaker
 from tenon.core.errors import ConfigError, PluginError
 from tenon.core.events import Event, Subscriber, deliver_outbox
 from tenon.core.hooks import KernelHooks

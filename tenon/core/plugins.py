@@ -4,8 +4,9 @@ Every plugin, bundled or third-party, is an entry point in the ``tenon.plugins``
 group whose target implements :func:`tenon_plugin_info`. The kernel itself is
 the plugin ``core`` (:mod:`tenon.core.kernel_plugin`), always loaded first.
 
-Loading refuses, with one message naming the plugin: a missing dependency, a
-dependency cycle, a duplicate plugin name, a ``tenon_*`` function that is not a
+Plugins are ordered dependencies first, and optional partners that are loaded
+too before the plugins naming them (:func:`resolve`). Loading refuses, with one
+message naming the plugin: a missing dependency, a dependency cycle, a duplicate plugin name, a ``tenon_*`` function that is not a
 known hook (a typo is never ignored), and an incompatible version.
 """
 
@@ -40,7 +41,10 @@ class PluginInfo:
     :param version: the plugin's version (PEP 440).
     :param depends: plugins that must be installed first, optionally with a
         version specifier (``"stock>=0.1"``).
-    :param optional: plugins it integrates with when present (``optionalhook``).
+    :param optional: plugins it integrates with when present: when loaded they are ordered
+        before this plugin (no error when absent). Implement their owned hooks with
+        ``@hookimpl(optionalhook=True)`` and contribute fields and subscribers for them only
+        when ``app.has_plugin(name)``.
     :param summary: one line shown by ``tenon plugins list``.
     :param requires_tenon: a specifier the kernel version must satisfy.
     """

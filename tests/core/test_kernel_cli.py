@@ -215,3 +215,25 @@ def test_an_installed_plugin_whose_package_went_away(make_app, cli, user_error, 
     assert listed.exit_code == 0, listed.output
     assert table(listed.stdout)["gone"] == ["(missing)", "0.3.0", "?"]
     user_error(cli("--site", site, "plugins", "install", "stock"), "'gone'", "not available")
+
+
+def test_a_plugin_command_clashing_with_a_built_in_is_one_error_line(make_app, cli, user_error, write_distribution):
+    """``tenon_cli_commands`` results are validated: a plugin's ``init`` would shadow the built-in, so asking
+    for any plugin command names the plugin; the built-in commands keep working."""
+    write_distribution("tenon_clash", "clash", {"plugin.py": '''
+        import click
+        from tenon import PluginInfo, hookimpl
+
+        @hookimpl
+        def tenon_plugin_info():
+            return PluginInfo(name="clash", version="0.1.0")
+
+        @hookimpl
+        def tenon_cli_commands(app):
+            return [click.Command("init"), click.Command("clash-hello")]
+    '''})
+    app = make_app(plugins=[])
+    site = str(app.site.path)
+    assert cli("--site", site, "plugins", "install", "clash").exit_code == 0
+    user_error(cli("--site", site, "clash-hello"), "plugin 'clash': command 'init' is a built-in tenon command")
+    assert cli("--site", site, "plugins", "list").exit_code == 0
