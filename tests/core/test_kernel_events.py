@@ -200,10 +200,13 @@ def test_an_event_without_subscribers_is_a_no_op(make_app, make_plugin):
     assert outbox(app) == [] and CALLS == []
 
 
-def test_the_typed_payload_round_trips_through_the_outbox(app):
+def test_the_typed_payload_round_trips_through_the_outbox(make_app, make_plugin):
     """What a handler gets is an instance of the declared class, rebuilt from the stored JSON."""
     got: list[OrderDone] = []
-    app.subscribers_by_plugin.append(("eventplug", Subscriber(OrderDone, lambda s, e: got.append(e), name="t.got")))
+    owner = make_plugin("eventplug", label="eventplug_typed", tenon_events=tenon_events)
+    listener = make_plugin("listener", depends=("eventplug",), tenon_event_subscribers=lambda app: [
+        Subscriber("eventplug.order.done", lambda session, event: got.append(event), name="listener.got")])
+    app = make_app(plugins=["listener"], extra_plugins=[owner, listener])
     with app.transaction() as s:
         s.add(Setting(key="order:9", value="placed"))
         publish(s, OrderDone(id=9, lines=[{"product_id": 3, "quantity": "1.5000"}]))
