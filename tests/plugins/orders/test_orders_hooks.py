@@ -135,3 +135,32 @@ def test_production_moves_the_order_through_in_production_and_ready(make_app, ma
     assert rep.ok(CONFIRM_ORDER, {"id": kept["id"]})["salesOrderConfirm"]["state"] == "CONFIRMED"
     assert rep.error(CANCEL_ORDER, {"id": kept["id"], "r": "x"})["extensions"]["code"] == "PLANNING_REFUSED"
     assert site.order(kept["id"])["state"] == "CONFIRMED"
+
+
+class LateVetoPlugin:
+    """Tries to refuse from the past-tense ``confirmed`` notification, which the rule forbids."""
+
+    __name__ = "LateVetoPlugin"
+
+    @staticmethod
+    def tenon_plugin_info():
+        return PluginInfo(name="lateveto", version="0.1", depends=("orders",))
+
+    @hookimpl
+    def tenon_orders_sales_order_confirmed(self, order):
+        raise PlanningRefused(f"no capacity for {order.number}")
+
+
+def test_a_notification_hook_cannot_veto_a_confirmation(make_app, make_client):
+    """The refusal from ``…_confirmed`` is no veto: the client gets PLUGIN_ERROR naming the plugin and the
+    hook to refuse in, and the whole operation still rolls back (the order stays DRAFT)."""
+    site = orders_site(make_app, make_client, plugins=("lateveto",), extra_plugins=[LateVetoPlugin()])
+    rep, ids = site["rep_east"], site.ids
+    order = create_order(rep, ids["C-EAST"], [line(ids["BD-01"], 3)])
+
+    err = rep.error(CONFIRM_ORDER, {"id": order["id"]})
+    assert err["extensions"]["code"] == "PLUGIN_ERROR"
+    assert err["message"].startswith("plugin 'lateveto' raised from notification hook "
+                                     "'tenon_orders_sales_order_confirmed' (PLANNING_REFUSED: no capacity for ")
+    assert err["message"].endswith("refuse in 'tenon_orders_sales_order_confirming' instead")
+    assert site.order(order["id"])["state"] == "DRAFT"
