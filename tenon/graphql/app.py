@@ -38,8 +38,6 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
     :param tenon: the site with its plugin set (``Tenon(Site.load(...))``).
     :param debug: Litestar debug mode (never in production).
     """
-    from tenon.graphql.kernel.attachments import download_attachment
-
     schema = build_schema(tenon)
     site = tenon.site
 
@@ -77,7 +75,6 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
             token=bearer_token(headers),
             request_id=request_id,
             idempotency_key=(headers.get("idempotency-key") or None),
-            loader_factories=controller.schema.loader_factories,
         )
 
     controller = make_graphql_controller(
@@ -146,7 +143,7 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
 
     plugin_routes = [r for _plugin, routes in tenon.call("tenon_http_routes", app=tenon) for r in routes]
     return Litestar(
-        route_handlers=[controller, health, download_attachment, *plugin_routes],
+        route_handlers=[controller, health, *plugin_routes],
         state=State({"tenon": tenon}),
         lifespan=[lifespan],
         debug=debug,
