@@ -42,6 +42,8 @@ class Context(BaseContext, kw_only=True):
     loaders: Any = None
     lock: Any = None
     connection_params: Any = None
+    #: the API server's runtime state (:class:`tenon.graphql.app.Server`); ``None`` outside a server
+    server: Any = None
 
     @property
     def app(self) -> Tenon:
