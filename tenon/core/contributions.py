@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +19,9 @@ class SchemaContribution:
     :param extend: fields added to another plugin's type, by GraphQL type name:
         ``{"WorkOrder": [strawberry.field(resolver=rework_orders)]}``. The
         resolver's first parameter is ``root`` (the other plugin's object).
-    :param loaders: per-request DataLoader factories by name:
-        ``{"orders_by_customer": lambda ctx: DataLoader(...)}``; read them with
-        ``info.context.loader("orders_by_customer")``.
+
+    Per-request DataLoaders need no registration: a resolver asks for one with
+    ``info.context.batch(name, fn)`` (:meth:`tenon.graphql.context.Context.batch`).
     """
 
     query: type | None = None
@@ -29,4 +29,3 @@ class SchemaContribution:
     subscription: type | None = None
     types: Sequence[type] = ()
     extend: Mapping[str, Sequence[Any]] = field(default_factory=dict)
-    loaders: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)

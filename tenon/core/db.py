@@ -11,9 +11,7 @@ a GraphQL operation) opens it with :func:`transaction` and commits once.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -193,11 +191,3 @@ def _stamp_actor(session: Session, _ctx: Any, _instances: Any) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
-
-@contextlib.contextmanager
-def transaction(factory: sessionmaker[Session], **info: Any) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back everything on any exception."""
-    with factory() as session:
-        session.info.update(info)
-        with session.begin():
-            yield session

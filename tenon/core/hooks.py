@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ContextManager
 import pluggy
 
 from tenon.core.errors import PluginError, TenonError
+from tenon.core.plugins import owner_of
 
 if TYPE_CHECKING:
     import click
@@ -67,7 +68,7 @@ class KernelHooks:
         for impl in caller.get_hookimpls():
             if impl.hookwrapper or getattr(impl, "wrapper", False):
                 raise PluginError(f"plugin {impl.plugin_name!r}: {hook} may not be a hook wrapper")
-            plugin = impl.plugin_name
+            plugin = owner_of(impl.plugin_name)  # a kernel companion (core:graphql) counts as core
             with around(plugin) if around is not None else contextlib.nullcontext({}) as extra:
                 args = {**(kwargs or {}), **extra}
                 try:

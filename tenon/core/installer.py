@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, table
 from sqlalchemy.orm import Session
 
-from tenon.core import migrate
+from tenon.core import migrate, uow
 from tenon.core.access import (
     PLUGINS_VERSION_KEY,
     SYSTEM,
@@ -56,7 +56,7 @@ def install(app: Tenon, names: Iterable[str], progress: Progress = _quiet) -> li
 
                 command.upgrade(cfg, f"{name}@head")
             with Session(bind=conn) as session:
-                session.info.update(app=app, actor=SYSTEM)
+                uow.begin_unit(session, app, SYSTEM)
                 add_policy_lines(session, app.hooks.policies(name))
                 ensure_sequences(session, name, app.hooks.sequences(name))
                 session.add(InstalledPlugin(name=name, version=cand.info.version))
@@ -181,7 +181,7 @@ def uninstall(app: Tenon, plugin: str, progress: Progress = _quiet) -> RemovalPl
 
             command.downgrade(cfg, f"{plugin}@base")
         with Session(bind=conn) as session:
-            session.info.update(app=app, actor=SYSTEM)
+            uow.begin_unit(session, app, SYSTEM)
             remove_policy_lines(session, plan.policies)
             session.execute(delete(SequenceDef).where(SequenceDef.plugin == plugin))
             if subscriber_keys:

@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from tenon.core import audit as _audit  # noqa: F401  (registers the audit listeners)
 from tenon.core import plugins as plugmod
+from tenon.core import uow
 from tenon.core.access import SYSTEM, AccessControl, Actor, RowScope
 from tenon.core.db import make_engine, make_sessionmaker
 from tenon.core.errors import ConfigError, PluginError
@@ -44,7 +46,8 @@ class Tenon:
         self.candidates = plugmod.discover(extra_plugins)
         self.engine = make_engine(site.database_url)
         self.sessionmaker = make_sessionmaker(self.engine)
-        self._async_engine = None
+        self._async_engine: AsyncEngine | None = None
+        self._async_sessionmaker: async_sessionmaker[AsyncSession] | None = None
         if plugins is None:
             plugins = list(self.installed_versions())
             missing = sorted(set(plugins) - set(self.candidates))
@@ -132,28 +135,49 @@ class Tenon:
 
     @contextlib.contextmanager
     def transaction(self, actor: Actor = SYSTEM, **info: Any) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any exception; then deliver the outbox."""
+        """One unit of work (:mod:`tenon.core.uow`): commit on success, roll back on any
+        exception; then deliver the outbox in this thread.
+
+        :param actor: who acts (default ``SYSTEM``); a user's row scopes apply.
+        :param info: kept in ``session.info`` (``operation="cli:..."`` to audit it, ``defer_outbox``).
+        """
         with self.sessionmaker() as session:
-            session.info.update(app=self, actor=actor, **info)
-            if not actor.system:
-                self.access.bind(session, actor)
+            uow.begin_unit(session, self, actor, **info)
             with session.begin():
                 yield session
-            dirty = session.info.get("outbox_dirty")
-        if dirty and not info.get("defer_outbox"):
-            deliver_outbox(self)
+        uow.after_commit(session.info, lambda: deliver_outbox(self))
 
     @property
-    def async_engine(self) -> Any:
+    def async_engine(self) -> AsyncEngine:
+        """The site's async engine (the API layer's), made on first use."""
         if self._async_engine is None:
             from tenon.core.db import make_async_engine
 
             self._async_engine = make_async_engine(self.site.database_url)
         return self._async_engine
 
+    @property
+    def async_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions on :attr:`async_engine` (``expire_on_commit=False``, like :attr:`sessionmaker`)."""
+        if self._async_sessionmaker is None:
+            self._async_sessionmaker = async_sessionmaker(self.async_engine, expire_on_commit=False)
+        return self._async_sessionmaker
+
+    async def dispose_async(self) -> None:
+        """Close the async engine's connections (a server's shutdown); the next use makes a new engine.
+
+        Async connections belong to the event loop that opened them, so a server
+        disposes them when its loop ends.
+        """
+        engine, self._async_engine, self._async_sessionmaker = self._async_engine, None, None
+        if engine is not None:
+            await engine.dispose()
+
     def dispose(self) -> None:
+        """Close the sync engine's connections and forget the async engine."""
         self.engine.dispose()
         self._async_engine = None
+        self._async_sessionmaker = None
 
 
 def open_site(path: str | None = None, **kwargs: Any) -> Tenon:

@@ -5,8 +5,19 @@ group whose target implements :func:`tenon_plugin_info`. The kernel itself is
 the plugin ``core`` (:mod:`tenon.core.kernel_plugin`), always loaded first.
 
 Plugins are ordered dependencies first, and optional partners that are loaded
-too before the plugins naming them (:func:`resolve`). Loading refuses, with one
-message naming the plugin: a missing dependency, a dependency cycle, a duplicate plugin name, a ``tenon_*`` function that is not a
+too before the plugins naming them (:func:`resolve`).
+
+The kernel's parts outside ``tenon.core`` (its GraphQL fields and HTTP routes,
+which live in the API layer that ``tenon.core`` must not import) are *kernel
+companions*, like datasette's default plugins: modules in the ``tenon.kernel``
+entry-point group (``graphql = "tenon.graphql.kernel.plugin"``). Each is
+registered right after ``core`` under the pluggy name ``core:<entry point>``
+(``core:graphql``), implements ordinary hooks, and never has a
+``tenon_plugin_info`` of its own: it is part of ``core``, and its results are
+attributed to ``core`` (:func:`owner_of`).
+
+Loading refuses, with one message naming the plugin: a missing dependency, a
+dependency cycle, a duplicate plugin name, a ``tenon_*`` function that is not a
 known hook (a typo is never ignored), and an incompatible version.
 """
 
@@ -28,6 +39,7 @@ from tenon.core import hookspecs
 from tenon.core.errors import PluginError
 
 ENTRY_POINT_GROUP = "tenon.plugins"
+KERNEL_GROUP = "tenon.kernel"
 KERNEL = "core"
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
@@ -68,6 +80,31 @@ class Candidate:
     source: str = "entry point"
     distribution: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    #: modules registered as parts of this plugin, by pluggy name (``core:graphql``); only the kernel has them
+    companions: dict[str, Any] = field(default_factory=dict)
+
+
+def owner_of(pluggy_name: str) -> str:
+    """The plugin a registered pluggy name belongs to: ``core:graphql`` -> ``core``."""
+    return pluggy_name.partition(":")[0]
+
+
+def kernel_companions() -> dict[str, Any]:
+    """The modules of the ``tenon.kernel`` entry-point group, by pluggy name (``core:<entry point>``).
+
+    :raises PluginError: a module that fails to import or declares its own ``tenon_plugin_info``.
+    """
+    found: dict[str, Any] = {}
+    for ep in sorted(entry_points(group=KERNEL_GROUP), key=lambda e: e.name):
+        try:
+            obj = ep.load()
+        except Exception as exc:
+            raise PluginError(f"kernel part {ep.name!r} ({ep.value}) failed to import: {exc}") from exc
+        if hasattr(obj, "tenon_plugin_info"):
+            raise PluginError(f"kernel part {ep.name!r} ({ep.value}) is part of {KERNEL!r}: "
+                              f"it must not implement tenon_plugin_info()")
+        found[f"{KERNEL}:{ep.name}"] = obj
+    return found
 
 
 def _requirement(owner: str, text: str) -> Requirement:
@@ -109,7 +146,8 @@ def discover(extra: Mapping[str, Any] | Iterable[Any] = ()) -> dict[str, Candida
     """
     from tenon.core import kernel_plugin
 
-    found: dict[str, Candidate] = {KERNEL: Candidate(_info_of(KERNEL, kernel_plugin), kernel_plugin, "kernel")}
+    found: dict[str, Candidate] = {KERNEL: Candidate(_info_of(KERNEL, kernel_plugin), kernel_plugin, "kernel",
+                                                     companions=kernel_companions())}
 
     def add(cand: Candidate) -> None:
         name = cand.info.name
@@ -243,10 +281,11 @@ def build_manager(ordered: Iterable[Candidate]) -> TenonPluginManager:
     pm.add_hookspecs(hookspecs)
     pm.hook.tenon_addhooks.call_historic(kwargs={"pm": pm})
     for cand in ordered:
-        try:
-            pm.register(cand.obj, name=cand.info.name)
-        except (ValueError, pluggy.PluginValidationError) as exc:  # a hookimpl whose arguments the spec lacks
-            raise PluginError(f"plugin {cand.info.name!r} could not be registered: {_one_line(exc)}") from exc
+        for name, obj in {cand.info.name: cand.obj, **cand.companions}.items():
+            try:
+                pm.register(obj, name=name)
+            except (ValueError, pluggy.PluginValidationError) as exc:  # a hookimpl whose arguments the spec lacks
+                raise PluginError(f"plugin {name!r} could not be registered: {_one_line(exc)}") from exc
     unknown: list[str] = []
     for name, caller in vars(pm.hook).items():
         if caller.spec is None:

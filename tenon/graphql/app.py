@@ -1,4 +1,11 @@
-"""``create_app``: the Litestar application serving ``/graphql`` and ``/health``."""
+"""``create_app``: the Litestar application serving ``/graphql``, ``/health`` and plugin routes.
+
+``create_app`` only assembles the parts, each built by one small step below:
+:func:`_schema_controller` (``/graphql``, whose requests :func:`_follow_plugin_set`
+keeps on the site's current plugin set), :func:`_health_route`, :func:`_lifespan`
+(the outbox worker) and :func:`_routes`. What a running server keeps between requests
+lives in its :class:`Server`, not on the kernel object.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,8 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Litestar, get
@@ -32,61 +40,99 @@ log = logging.getLogger("tenon.graphql")
 OUTBOX_INTERVAL = 5.0
 
 
+@dataclass(eq=False)
+class Server:
+    """The runtime state of one served app, held in Litestar's ``State`` as ``server``.
+
+    The kernel object is shared (CLI code, tests, several apps in one process), so
+    what belongs to a running server lives here, never on it: the plugin-set version
+    it serves, when it last checked, its GraphQL controller, and the wake-up of its
+    outbox worker.
+    """
+
+    tenon: Tenon
+    #: the site's plugin-set version the schema was built for
+    plugins_version: int
+    #: ``[api] plugin_check_seconds``: how often a request checks for installs elsewhere
+    check_every: float
+    last_check: float = field(default_factory=time.monotonic)
+    controller: Any = None
+    #: set while the lifespan runs: wakes the outbox worker (thread-safe)
+    wake_outbox: Callable[[], None] | None = None
+
+    def kick_outbox(self) -> None:
+        """Ask the outbox worker to deliver now (after a commit that wrote outbox rows)."""
+        if self.wake_outbox is not None:
+            self.wake_outbox()
+
+
 def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
-    """Build the HTTP app for an opened site.
+    """Build the HTTP app for an opened site: ``/graphql``, ``/health`` and the plugins' routes.
 
     :param tenon: the site with its plugin set (``Tenon(Site.load(...))``).
     :param debug: Litestar debug mode (never in production).
     """
-    from tenon.graphql.kernel.attachments import download_attachment
-
-    schema = build_schema(tenon)
-    site = tenon.site
-
     with tenon.transaction() as s:
-        tenon.plugins_version = site_versions(s)[1]  # type: ignore[attr-defined]
+        version = site_versions(s)[1]
+    server = Server(tenon, version, float(tenon.site.setting("api", "plugin_check_seconds")))
+    server.controller = _schema_controller(server)
+    return Litestar(
+        route_handlers=_routes(server),
+        state=State({"tenon": tenon, "server": server}),
+        lifespan=[_lifespan(server)],
+        debug=debug,
+        request_max_body_size=int(tenon.site.setting("uploads", "max_bytes")) + 1024 * 1024,
+    )
 
-    def reload_plugins(version: int) -> None:
-        """Follow ``tenon plugins install/uninstall`` on a running server: reload the plugin set and
-        swap the schema. New plugins' plain HTTP routes still need a restart."""
-        tenon.load(list(tenon.installed_versions()))
-        controller.schema = build_schema(tenon)
-        tenon.plugins_version = version  # type: ignore[attr-defined]
-        log.info("plugin set changed (version %s): now %s", version, ", ".join(tenon.plugins))
 
-    check_every = float(site.setting("api", "plugin_check_seconds"))
-    last_check = [time.monotonic()]
-
-    async def follow_plugin_set() -> None:
-        # before validation: a query for a just-installed field must meet the new schema
-        now = time.monotonic()
-        if now - last_check[0] < check_every:
-            return
-        last_check[0] = now
-        async with tenon.async_engine.connect() as conn:
-            version = await conn.run_sync(lambda c: site_versions(Session(bind=c))[1])
-        if version != tenon.plugins_version:  # type: ignore[attr-defined]
-            reload_plugins(version)
+def _schema_controller(server: Server) -> Any:
+    """The ``/graphql`` controller (queries, mutations, multipart uploads, websockets) over the
+    plugin set's schema; each operation's :class:`Context` carries the request's headers."""
+    tenon = server.tenon
 
     async def get_context(state: State, scope: Scope) -> Context:
         headers = Headers.from_scope(scope)
         request_id = (headers.get("x-request-id") or uuid.uuid4().hex)[:64]
-        await follow_plugin_set()
+        await _follow_plugin_set(server)
         return Context(
             tenon=state.tenon,
             token=bearer_token(headers),
             request_id=request_id,
             idempotency_key=(headers.get("idempotency-key") or None),
-            loader_factories=controller.schema.loader_factories,
+            server=state.server,
         )
 
-    controller = make_graphql_controller(
-        schema,
+    return make_graphql_controller(
+        build_schema(tenon),
         path="/graphql",
         context_getter=get_context,
-        graphql_ide="graphiql" if site.setting("api", "graphiql") else None,
+        graphql_ide="graphiql" if tenon.site.setting("api", "graphiql") else None,
         multipart_uploads_enabled=True,
     )
+
+
+async def _follow_plugin_set(server: Server) -> None:
+    """Follow ``tenon plugins install/uninstall`` made elsewhere: at most every ``check_every``
+    seconds, compare the site's plugin-set version and, when it changed, reload the plugin set
+    and swap the schema. Called before validation, so a query for a just-installed field meets
+    the new schema. New plugins' plain HTTP routes still need a restart."""
+    now = time.monotonic()
+    if now - server.last_check < server.check_every:
+        return
+    server.last_check = now
+    tenon = server.tenon
+    async with tenon.async_engine.connect() as conn:
+        version = await conn.run_sync(lambda c: site_versions(Session(bind=c))[1])
+    if version != server.plugins_version:
+        tenon.load(list(tenon.installed_versions()))
+        server.controller.schema = build_schema(tenon)
+        server.plugins_version = version
+        log.info("plugin set changed (version %s): now %s", version, ", ".join(tenon.plugins))
+
+
+def _health_route() -> Any:
+    """``GET /health``: the database, the plugin versions and each plugin's ``tenon_health``
+    report; status 503 when anything is not ok."""
 
     @get("/health")
     async def health(state: State) -> Response[dict[str, Any]]:
@@ -107,11 +153,20 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
                 body["ok"] = False
         return Response(body, status_code=200 if body["ok"] else 503)
 
+    return health
+
+
+def _lifespan(server: Server) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
+    """The server's lifetime: an outbox worker (woken after commits, else every
+    ``OUTBOX_INTERVAL`` seconds), the startup objects frozen out of the GC, and the async
+    engine disposed at shutdown (its connections belong to this event loop)."""
+    tenon = server.tenon
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         wake = asyncio.Event()
         loop = asyncio.get_running_loop()
-        tenon.outbox_kick = lambda: loop.call_soon_threadsafe(wake.set)  # type: ignore[attr-defined]
+        server.wake_outbox = lambda: loop.call_soon_threadsafe(wake.set)
 
         async def outbox_worker() -> None:
             while True:
@@ -134,19 +189,19 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            if tenon._async_engine is not None:
-                await tenon._async_engine.dispose()
-                tenon._async_engine = None
-                tenon.__dict__.pop("_async_sessionmaker", None)
+            server.wake_outbox = None
+            await tenon.dispose_async()
 
+    return lifespan
+
+
+def _routes(server: Server) -> list[Any]:
+    """``/graphql``, ``/health``, then every plugin's ``tenon_http_routes`` (the kernel's
+    ``GET /attachments/{id}`` first, from ``core:graphql``)."""
+    tenon = server.tenon
+    health = _health_route()
     plugin_routes = tenon.hooks.http_routes()
-    return Litestar(
-        route_handlers=[controller, health, download_attachment, *plugin_routes],
-        state=State({"tenon": tenon}),
-        lifespan=[lifespan],
-        debug=debug,
-        request_max_body_size=int(site.setting("uploads", "max_bytes")) + 1024 * 1024,
-    )
+    return [server.controller, health, *plugin_routes]
 
 
 def app_from_env() -> Litestar:

@@ -1,4 +1,9 @@
-"""Compose one schema from the kernel's and the installed plugins' contributions.
+"""Compose one schema from the installed plugins' contributions (the kernel's included).
+
+Every contribution, the kernel's too, comes through the ``tenon_graphql_contributions``
+hook: the kernel's own fields are contributed by its companion module
+:mod:`tenon.graphql.kernel.plugin` (registered as ``core:graphql``), so nothing
+here treats the kernel specially.
 
 Root fields of every contribution are merged into flat ``Query``, ``Mutation``
 and ``Subscription`` types. Two contributions with the same root field is a
@@ -41,12 +46,11 @@ def _graphql_name(field: StrawberryField) -> str:
 
 
 class TenonSchema(strawberry.Schema):
-    """A strawberry schema that knows the plugins' loaders and their fields on other types."""
+    """A strawberry schema that knows the plugins' fields on other plugins' types."""
 
     def __init__(self, *args: Any, type_extensions: dict[str, list[tuple[str, StrawberryField]]] | None = None,
-                 loaders: dict[str, Any] | None = None, **kwargs: Any) -> None:
+                 **kwargs: Any) -> None:
         self.type_extensions = type_extensions or {}
-        self.loader_factories = loaders or {}
         super().__init__(*args, **kwargs)
         missing = sorted(set(self.type_extensions) - {t.name for t in self._schema.type_map.values()})
         if missing:
@@ -88,12 +92,6 @@ class TenonSchema(strawberry.Schema):
         return fields
 
 
-def kernel_contributions() -> list[tuple[str, SchemaContribution]]:
-    from tenon.graphql import kernel
-
-    return [("core", c) for c in kernel.contributions()]
-
-
 def _prepare_extension_field(field: Any) -> StrawberryField:
     if not isinstance(field, StrawberryField):
         raise PluginError(f"extend expects strawberry fields, got {field!r}")
@@ -120,8 +118,28 @@ def _merge_root(kind: str, parts: Sequence[tuple[str, type]]) -> type | None:
     return merge_types(kind, tuple(cls for _p, cls in reversed(parts)))
 
 
+def merge_contributions(owner: str, parts: Sequence[SchemaContribution]) -> SchemaContribution:
+    """One contribution from several of one plugin (the kernel's are one per module).
+
+    Root fields keep their order (``parts`` first to last) and a field given twice
+    fails naming ``owner``; types are concatenated, ``extend`` lists joined per type.
+    """
+    extend: dict[str, list[Any]] = {}
+    for c in parts:
+        for type_name, fields in c.extend.items():
+            extend.setdefault(type_name, []).extend(fields)
+    return SchemaContribution(
+        query=_merge_root("Query", [(owner, c.query) for c in parts if c.query]),
+        mutation=_merge_root("Mutation", [(owner, c.mutation) for c in parts if c.mutation]),
+        subscription=_merge_root("Subscription", [(owner, c.subscription) for c in parts if c.subscription]),
+        types=tuple(t for c in parts for t in c.types),
+        extend=extend,
+    )
+
+
 def collect(app: Tenon) -> list[tuple[str, SchemaContribution]]:
-    return [*kernel_contributions(), *app.hooks.graphql_contributions()]
+    """Every plugin's contribution, in dependency order (the kernel's, from ``core:graphql``, first)."""
+    return app.hooks.graphql_contributions()
 
 
 def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContribution]] | None = None) -> TenonSchema:
@@ -132,14 +150,9 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
     subscription = _merge_root("Subscription", [(p, c.subscription) for p, c in parts if c.subscription])
     types: list[type] = [t for _p, c in parts for t in c.types]
     extend: dict[str, list[tuple[str, StrawberryField]]] = {}
-    loaders: dict[str, Any] = {}
     for plugin, c in parts:
         for type_name, fields in c.extend.items():
             extend.setdefault(type_name, []).extend((plugin, _prepare_extension_field(f)) for f in fields)
-        for name, factory in c.loaders.items():
-            if name in loaders:
-                raise PluginError(f"DataLoader {name!r} is contributed twice (by {plugin!r} and another plugin)")
-            loaders[name] = factory
     site = app.site
     extensions: list[Any] = [
         ErrorMapping,
@@ -154,7 +167,7 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
         extensions.append(DisableIntrospection)
     try:
         return TenonSchema(query=query, mutation=mutation, subscription=subscription, types=types,
-                           extensions=extensions, type_extensions=extend, loaders=loaders)
+                           extensions=extensions, type_extensions=extend)
     except PluginError:
         raise
     except Exception as exc:  # strawberry's DuplicatedTypeName and friends

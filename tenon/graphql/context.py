@@ -39,10 +39,11 @@ class Context(BaseContext, kw_only=True):
     session: Any = None
     request_id: str = ""
     idempotency_key: Any = None
-    loader_factories: Any = None
     loaders: Any = None
     lock: Any = None
     connection_params: Any = None
+    #: the API server's runtime state (:class:`tenon.graphql.app.Server`); ``None`` outside a server
+    server: Any = None
 
     @property
     def app(self) -> Tenon:
@@ -60,17 +61,6 @@ class Context(BaseContext, kw_only=True):
         session: AsyncSession = self.session
         async with self.lock:
             return await session.run_sync(lambda s: fn(s, *args, **kwargs))
-
-    def loader(self, name: str) -> DataLoader[Any, Any]:
-        """The per-request DataLoader ``name`` contributed by a plugin."""
-        if self.loaders is None:
-            self.loaders = {}
-        if name not in self.loaders:
-            factory = (self.loader_factories or {}).get(name)
-            if factory is None:
-                raise KeyError(f"no DataLoader named {name!r} is contributed")
-            self.loaders[name] = factory(self)
-        return self.loaders[name]
 
     def batch(self, name: str, fn: Callable[[Session, Sequence[K]], Sequence[V]]) -> DataLoader[K, V]:
         """A per-request DataLoader over sync ``fn(session, keys) -> values`` (same order as keys)."""

@@ -9,7 +9,11 @@ For each operation (after parsing and validation):
    key, return the stored result without executing (a different request under
    the same key is a ``CONFLICT``);
 4. execute; on any error roll back everything, else store the idempotent result,
-   commit (audit entries are appended just before), and kick the outbox.
+   commit (audit entries are appended just before), and wake the server's outbox
+   worker.
+
+What the session holds and when scopes bind and the outbox is kicked are the
+kernel's unit-of-work rules (:mod:`tenon.core.uow`), shared with ``Tenon.transaction()``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from typing import Any
 import msgspec
 from graphql import ExecutionResult, GraphQLError
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -30,6 +33,7 @@ from tenon.core import auth
 from tenon.core.access import site_versions
 from tenon.core.errors import Conflict
 from tenon.core.models import IdempotencyKey
+from tenon.core.uow import after_commit, begin_unit, bind_actor
 
 def _stable(value: Any) -> Any:
     """JSON for a variable value; an uploaded file stands for its name, type and content hash."""
@@ -73,15 +77,11 @@ class Transaction(SchemaExtension):
             # websockets (subscriptions) sign in with the connection_init payload
             context.token = connection_token(context.connection_params)
         is_mutation = ec.operation_type == OperationType.MUTATION
-        factory = tenon.__dict__.get("_async_sessionmaker")
-        if factory is None:
-            factory = tenon.__dict__["_async_sessionmaker"] = async_sessionmaker(tenon.async_engine, expire_on_commit=False)
-        async with factory() as session:
+        async with tenon.async_sessionmaker() as session:
             context.session = session
             info = session.sync_session.info
-            info.update(app=tenon, request_id=context.request_id)
-            if is_mutation:
-                info["operation"] = f"mutation {ec.operation_name or ''}".strip()
+            operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
+            begin_unit(session.sync_session, tenon, request_id=context.request_id, **operation)
             await session.begin()
             await context.run(self._authenticate, context)
             if is_mutation and context.idempotency_key and context.actor is not None:
@@ -107,10 +107,7 @@ class Transaction(SchemaExtension):
                 result.data = None
                 result.errors = [GraphQLError(str(exc), original_error=exc)]
                 return
-            if info.get("outbox_dirty"):
-                tenon_outbox = getattr(context.tenon, "outbox_kick", None)
-                if tenon_outbox is not None:
-                    tenon_outbox()
+            after_commit(info, getattr(context.server, "kick_outbox", None))
 
     @staticmethod
     def _authenticate(session: Any, context: Any) -> None:
@@ -121,7 +118,7 @@ class Transaction(SchemaExtension):
         if context.token:
             context.actor = auth.actor_for_token(session, context.token)
         if context.actor is not None:
-            tenon.access.bind(session, context.actor)
+            bind_actor(session, tenon, context.actor)
 
     @staticmethod
     def _replay(session: Any, context: Any, request_hash: str) -> ExecutionResult | None:

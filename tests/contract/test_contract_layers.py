@@ -221,6 +221,16 @@ def test_the_installed_entry_points_match_pyproject():
     assert found == set(bundled_dirs())
 
 
+def test_the_installed_kernel_parts_match_pyproject():
+    """The kernel companions (``tenon.kernel`` group) are installed as pyproject declares them: a stale
+    install would serve no kernel GraphQL field."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = project["project"]["entry-points"]["tenon.kernel"]
+    assert declared == {"graphql": "tenon.graphql.kernel.plugin"}
+    found = {name.partition(":")[2]: obj.__name__ for name, obj in plugmod.kernel_companions().items()}
+    assert found == declared
+
+
 def test_each_plugin_is_named_after_its_folder():
     found = plugmod.discover()
     for name in bundled_dirs():

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 
 from tenon.core.access import Actor
-from tenon.core.db import Base, Quantity, Record, transaction
+from tenon.core.db import Base, Quantity, Record
 from tenon.core.models import Setting
 
 
@@ -112,14 +112,3 @@ def test_concurrent_writers_one_wins_the_other_gets_a_stale_error(app):
                 bob.scalars(select(Widget)).one().quantity = Decimal(11)
             mine.quantity = Decimal(99)
     assert widgets(app) == {"cam": (Decimal(11), 2)}
-
-
-def test_the_db_level_helper_behaves_the_same(app):
-    with transaction(app.sessionmaker, operation="test") as s:
-        assert s.info["operation"] == "test"
-        s.add(Widget(code="pin", quantity=Decimal(1)))
-    with pytest.raises(ZeroDivisionError):
-        with transaction(app.sessionmaker) as s:
-            s.add(Widget(code="rivet", quantity=Decimal(1)))
-            1 / 0
-    assert set(widgets(app)) == {"pin"}
