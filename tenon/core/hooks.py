@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ContextManager
 import pluggy
 
 from tenon.core.errors import PluginError, TenonError
-from tenon.core.plugins import owner_of
+from tenon.core.plugins import KERNEL, owner_of
 
 if TYPE_CHECKING:
     import click
@@ -205,14 +205,16 @@ class KernelHooks:
         return out
 
     def http_routes(self) -> list[Any]:
-        """``tenon_http_routes``: Litestar route handlers whose paths start with ``/<plugin>/``."""
+        """``tenon_http_routes``: Litestar route handlers whose paths start with ``/<plugin>/``
+        (the kernel's own, such as ``/attachments/{id}``, are exempt)."""
         out = []
         for plugin, routes in self._each("tenon_http_routes", {"app": self._app}):
             for route in self._iterable(plugin, "tenon_http_routes", routes):
                 paths = getattr(route, "paths", None)
                 if not paths:
                     raise PluginError(f"plugin {plugin!r}: tenon_http_routes() returned {route!r}, not a Litestar route handler")
-                bad = sorted(p for p in paths if not (p == f"/{plugin}" or p.startswith(f"/{plugin}/")))
+                bad = [] if plugin == KERNEL else sorted(
+                    p for p in paths if not (p == f"/{plugin}" or p.startswith(f"/{plugin}/")))
                 if bad:
                     raise PluginError(f"plugin {plugin!r}: http route {bad[0]!r} must start with '/{plugin}/'")
                 out.append(route)

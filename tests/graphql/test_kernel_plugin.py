@@ -49,9 +49,9 @@ def test_the_kernel_graphql_is_part_of_core(tmp_path):
         assert list(app.plugins) == ["core", "gauges"]
         assert [name for name, _p in app.pm.list_name_plugin()] == ["core", "core:graphql", "gauges"]
         assert app.pm.get_plugin("core:graphql") is kernel_graphql
-        contributions = app.call("tenon_graphql_contributions", app=app)
+        contributions = app.hooks.graphql_contributions()
         assert [p for p, _c in contributions] == ["core", "gauges"]
-        assert [p for p, _routes in app.call("tenon_http_routes", app=app)] == ["core"]
+        assert [r.paths for r in app.hooks.http_routes()] == [{"/attachments/{attachment_id:int}"}]
         query = build_schema(app).get_type_by_name("Query")
         names = [f.name for f in query.fields]
         assert names[0] == "gauges" and {"me", "users", "attachments"} <= set(names[1:])  # the kernel's last, as ever
@@ -84,7 +84,7 @@ def test_the_kernel_fields_come_only_from_its_companion(tmp_path, monkeypatch):
     try:
         sdl = build_schema(app).as_str()
         assert "gauges" in sdl and "login" not in sdl and "Attachment" not in sdl
-        assert app.call("tenon_http_routes", app=app) == []
+        assert app.hooks.http_routes() == []
     finally:
         app.dispose()
 
