@@ -50,6 +50,13 @@ class ValidationError(TenonError):
     code = "VALIDATION"
 
 
+class InvalidState(TenonError):
+    """The record is not in a state that allows the requested step (``details``: ``state``,
+    ``action``, ``allowedFrom``). Raised by :mod:`tenon.core.workflow` for every plugin."""
+
+    code = "INVALID_STATE"
+
+
 class Conflict(TenonError):
     """Optimistic-lock or uniqueness conflict: reload and try again."""
 
