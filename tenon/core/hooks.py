@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tenon.core.events import Event, Subscriber
     from tenon.core.kernel import Tenon
     from tenon.core.sequences import SequenceSpec
+    from tenon.core.workflow import Workflow
 
 __all__ = ["KernelHooks"]
 
@@ -181,6 +182,29 @@ class KernelHooks:
                     raise PluginError(f"plugin {plugin!r}: subscriber name {sub.key!r} is already used by plugin {keys[sub.key]!r}")
                 keys[sub.key] = plugin
                 out.append((plugin, sub))
+        return out
+
+    def workflows(self) -> dict[str, Workflow]:
+        """``tenon_workflows``: ``{name: Workflow}``; each named ``<plugin>.<entity>``, and every owned
+        hook it calls declared by its plugin (checked here, so a misspelt hook fails at load)."""
+        from tenon.core.workflow import Workflow
+
+        out: dict[str, Workflow] = {}
+        for plugin, flows in self._each("tenon_workflows", {"app": self._app}):
+            for flow in self._iterable(plugin, "tenon_workflows", flows):
+                if not isinstance(flow, Workflow):
+                    raise PluginError(f"plugin {plugin!r}: tenon_workflows() returned {flow!r}, not a Workflow")
+                if not flow.name.startswith(f"{plugin}.") or flow.name in out:
+                    raise PluginError(f"plugin {plugin!r}: workflow {flow.name!r} must be named "
+                                      f"'{plugin}.<entity>' and unique")
+                for hook in flow.hook_names():
+                    if not hook.startswith(f"tenon_{plugin}_"):
+                        raise PluginError(f"plugin {plugin!r}: workflow {flow.name!r} calls hook {hook!r}, "
+                                          f"which is not one of its own (tenon_{plugin}_...)")
+                    if self.spec(hook) is None:
+                        raise PluginError(f"plugin {plugin!r}: workflow {flow.name!r} calls hook {hook!r}, "
+                                          f"which it does not declare (tenon_addhooks)")
+                out[flow.name] = flow
         return out
 
     def cli_commands(self, reserved: Iterable[str] = ()) -> dict[str, click.Command]:

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from tenon.core.kernel import Tenon
     from tenon.core.plugins import PluginInfo
     from tenon.core.sequences import SequenceSpec
+    from tenon.core.workflow import Workflow
 
 PROJECT = "tenon"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -247,6 +248,35 @@ def tenon_events(app: Tenon) -> Iterable[type[Event]] | None:
         @hookimpl
         def tenon_events(app):
             return [ReworkOrderDone]
+
+    Since 0.2.
+    """
+
+
+@hookspec
+def tenon_workflows(app: Tenon) -> Iterable[Workflow] | None:
+    """Declare the life cycles of this plugin's documents.
+
+    Called once per app, when the plugin set is loaded, outside any transaction.
+    Each :class:`tenon.core.workflow.Workflow` is named ``<plugin>.<entity>``
+    (the prefix is this plugin's name). Every owned hook a workflow calls
+    (a transition's ``before``/``after``, the workflow's ``changed``) must be
+    declared by this plugin (:func:`tenon_addhooks`): a missing or misspelt one
+    fails at load, naming the plugin and the hook. State changes go through
+    ``workflow.apply(session, record, action, ...)``.
+
+    :param app: the app being built.
+    :returns: an iterable of workflows, or ``None``.
+
+    Example::
+
+        REWORK_ORDER = Workflow(name="rework.order", label="rework order", subject="order",
+                                transitions=[Transition("close", ("open",), "closed", verb="closed",
+                                                        before="tenon_rework_order_closing")])
+
+        @hookimpl
+        def tenon_workflows(app):
+            return [REWORK_ORDER]
 
     Since 0.2.
     """

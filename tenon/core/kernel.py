@@ -66,10 +66,11 @@ class Tenon:
         self.hooks = KernelHooks(self)
         self.plugins: dict[str, plugmod.Candidate] = {c.info.name: c for c in ordered}
         self._check_installed_versions()
-        for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin"):
+        for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin", "workflows"):
             self.__dict__.pop(attr, None)
         self.access = AccessControl(self.engine, self.row_scopes)
         self.subscribers_by_plugin  # noqa: B018  (a subscription to an unknown event fails at load)
+        self.workflows  # noqa: B018  (so does a workflow calling an undeclared owned hook)
 
     def _check_installed_versions(self) -> None:
         from packaging.version import Version
@@ -86,6 +87,11 @@ class Tenon:
         """Whether plugin ``name`` is loaded: guard optional integrations with it (contribute
         fields, subscribers and hook implementations only when the partner is installed)."""
         return name in self.plugins
+
+    @functools.cached_property
+    def workflows(self) -> dict[str, Any]:
+        """``{name: Workflow}`` (``tenon_workflows``), checked once per plugin set."""
+        return self.hooks.workflows()
 
     @functools.cached_property
     def models_by_plugin(self) -> dict[str, list[type]]:

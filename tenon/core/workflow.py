@@ -4,7 +4,7 @@ A plugin writes its document's life cycle as data, once, and every state change 
 :meth:`Workflow.apply`::
 
     SALES_ORDER = Workflow(
-        label="sales order", subject="order",
+        name="orders.sales_order", label="sales order", subject="order",
         transitions=[
             Transition("confirm", ("draft",), "confirmed", guard=_credit_ok, verb="confirmed",
                        before="tenon_orders_sales_order_confirming",
@@ -18,6 +18,9 @@ A plugin writes its document's life cycle as data, once, and every state change 
     )
 
     SALES_ORDER.apply(session, order, "confirm", lines=lines)
+
+A plugin declares its workflows with the ``tenon_workflows`` hook, which checks at load that every
+owned hook they name is declared by the plugin.
 
 One error code per meaning, for every plugin:
 
@@ -40,9 +43,10 @@ One error code per meaning, for every plugin:
    reactions, which cannot veto);
 7. ``event(change)`` published for after-commit subscribers (see :mod:`tenon.core.events`).
 
-Owned hooks receive ``session``, the record under the workflow's ``subject`` name, ``actor``,
-``from_state``, ``to_state`` and the ``args`` given to :meth:`~Workflow.apply`; an
-implementation takes the ones it needs (pluggy passes only the arguments it names).
+An owned hook's spec chooses its arguments among ``session``, the record under the workflow's
+``subject`` name, ``actor``, ``from_state``, ``to_state`` and the ``args`` given to
+:meth:`~Workflow.apply`; the workflow passes exactly those (an implementation, as always with
+pluggy, takes the ones it names).
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ class StateChange:
 class Workflow:
     """A document's declared life cycle.
 
+    :param name: ``<plugin>.<entity>`` (``"orders.sales_order"``), unique per site.
     :param label: how messages name the document (``"sales order"``).
     :param subject: the keyword under which owned hooks receive the record (``"order"``).
     :param transitions: the edges; ``(action, source state)`` pairs must be unique.
@@ -112,6 +117,7 @@ class Workflow:
     def __init__(
         self,
         *,
+        name: str,
         label: str,
         subject: str,
         transitions: Sequence[Transition],
@@ -122,6 +128,7 @@ class Workflow:
         changed: str | None = None,
         event: Callable[[StateChange], Any] | None = None,
     ) -> None:
+        self.name = name
         self.label = label
         self.subject = subject
         self.transitions = tuple(transitions)
@@ -149,6 +156,11 @@ class Workflow:
             for name in (t.after, self.changed):
                 if name is not None and name.endswith("ing"):
                     raise PluginError(f"{self.label} workflow: hook {name!r} after a change must be past tense")
+
+    def hook_names(self) -> list[str]:
+        """Every owned hook this workflow calls."""
+        names = [n for t in self.transitions for n in (t.before, t.after)] + [self.changed]
+        return list(dict.fromkeys(n for n in names if n is not None))
 
     # ------------------------------------------------------------------ reading
     def state_of(self, record: Any) -> str:
@@ -203,7 +215,7 @@ class Workflow:
                      "from_state": from_state, "to_state": t.target, **args}
         hooks = session.info["app"].hooks
         if t.before is not None:
-            hooks.ask(t.before, **hook_args)
+            hooks.ask(t.before, **_declared(hooks, t.before, hook_args))
         setattr(record, self.state_attr, t.target)
         session.flush()
         change = StateChange(record=record, action=action, from_state=from_state, to_state=t.target,
@@ -211,9 +223,9 @@ class Workflow:
         if self.record is not None:
             self.record(session, change)
         if t.after is not None:
-            hooks.notify(t.after, **hook_args)
+            hooks.notify(t.after, **_declared(hooks, t.after, hook_args))
         if self.changed is not None:
-            hooks.notify(self.changed, **hook_args)
+            hooks.notify(self.changed, **_declared(hooks, self.changed, hook_args))
         if self.event is not None:
             from tenon.core.events import publish
 
@@ -221,3 +233,16 @@ class Workflow:
             if event is not None:
                 publish(session, event)
         return change
+
+
+def _declared(hooks: Any, name: str, available: dict[str, Any]) -> dict[str, Any]:
+    """The arguments ``name``'s spec declares, taken from what the step offers."""
+    spec = hooks.spec(name)
+    if spec is None:  # ask/notify raise the one-line error naming the hook
+        return available
+    wanted = spec.argnames
+    missing = [a for a in wanted if a not in available]
+    if missing:
+        raise PluginError(f"hook {name!r} declares {', '.join(missing)}, which the workflow step does not "
+                          f"offer (it offers {', '.join(sorted(available))})")
+    return {a: available[a] for a in wanted}
