@@ -134,11 +134,18 @@ def init(state: _State, bare: bool, database_url: str | None, admin_password: st
 @cli.command()
 @pass_state
 def migrate(state: _State) -> None:
-    """Upgrade every installed plugin's database branch to its latest revision."""
+    """Upgrade every installed plugin's database branch to its latest revision.
+
+    A plugin whose version changed also gets its changed default policy lines and sequences;
+    each change is printed.
+    """
     from tenon.core.installer import migrate_all
 
     upgraded = migrate_all(state.app(), progress=_echo)
-    click.echo(f"migrated; versions updated: {', '.join(upgraded) or 'none'}")
+    for up in upgraded:
+        for line in up.lines():
+            click.echo(line)
+    click.echo(f"migrated; versions updated: {', '.join(u.plugin for u in upgraded) or 'none'}")
 
 
 @cli.group()
