@@ -236,7 +236,7 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("username")
-@click.option("--role", "roles", multiple=True, help="Role to grant (repeatable).")
+@click.option("--role", "roles", multiple=True, help="Role to grant (repeatable); a policy line must define it.")
 @click.option("--attr", "attrs", multiple=True, metavar="KEY=V1,V2", help="Attribute, e.g. regions=east,north.")
 @click.option("--display-name", default="")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -258,7 +258,10 @@ def users_create(state: _State, username: str, roles: tuple[str, ...], attrs: tu
         password = getpass.getpass("password: ")
         if password != getpass.getpass("again: "):
             raise TenonError("passwords differ")
+    from tenon.core.access import check_roles
+
     with state.app().transaction(operation="cli:users create") as s:
+        check_roles(s, roles)
         user = auth.create_user(s, username, password=password, display_name=display_name,
                                 roles=roles, attributes=attributes)
     click.echo(f"created user {user.username} with roles: {', '.join(roles) or '(none)'}")
