@@ -320,6 +320,21 @@ def dev_revision(plugin: str, message: str, empty: bool) -> None:
     click.echo(scratch_revision(plugin, message, autogenerate=not empty))
 
 
+@dev.command("new-plugin")
+@click.argument("name")
+@click.option("--depends", "depends", multiple=True, metavar="PLUGIN", help="A plugin it depends on (repeatable).")
+@click.option("--dir", "directory", default=".", type=click.Path(file_okay=False), show_default=True,
+              help="Where to create the tenon-NAME folder.")
+def dev_new_plugin(name: str, depends: tuple[str, ...], directory: str) -> None:
+    """Write a working third-party plugin distribution tenon-NAME/ (installs and serves as written)."""
+    from tenon.core.scaffold import new_plugin
+
+    root = new_plugin(name, depends=depends, directory=directory)
+    click.echo(f"created {root}")
+    click.echo(f"next: pip install -e '{root}[test]' && tenon plugins install {name}; "
+               f"run its tests with pytest {root}")
+
+
 @dev.command("check")
 @pass_state
 def dev_check(state: _State) -> None:

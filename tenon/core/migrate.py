@@ -133,7 +133,7 @@ def revision(app: Tenon, plugin: str, message: str, *, autogenerate: bool = True
             kwargs["depends_on"] = [h.revision for h in heads]
     else:
         kwargs["head"] = f"{plugin}@head"
-    count = len(list(folder.glob("*.py")))
+    count = len([f for f in folder.glob("*.py") if not f.name.startswith("_")])
     kwargs["rev_id"] = f"{plugin}_{count + 1:04d}"
     try:
         with _connected(app, set(app.tables_of(plugin))) as cfg:
