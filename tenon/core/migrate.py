@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
+from sqlalchemy.exc import SQLAlchemyError
 
 from tenon.core.db import Base
 from tenon.core.errors import PluginError
@@ -185,8 +186,9 @@ def scratch_revision(plugin: str, message: str, *, autogenerate: bool = True,
             if has_branch(app, plugin):
                 try:
                     upgrade(app, plugin)
-                except CommandError as exc:
-                    raise PluginError(f"plugin {plugin!r}: its migrations do not apply: {_first_line(exc)}") from None
+                except (CommandError, SQLAlchemyError) as exc:
+                    reason = _first_line(getattr(exc, "orig", None) or exc)
+                    raise PluginError(f"plugin {plugin!r}: its migrations do not apply: {reason}") from None
             return revision(app, plugin, message, autogenerate=autogenerate)
         finally:
             app.dispose()
