@@ -89,8 +89,9 @@ def _first_migration(root: Path, name: str, package: str) -> Path:
         sys.path.remove(str(root))
         for mod in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
             del sys.modules[mod]
-        for table in set(Base.metadata.tables) - tables_before:
-            Base.metadata.remove(Base.metadata.tables[table])
+        for table in set(Base.metadata.tables) - tables_before:  # only its own: a dependency's stay imported
+            if table.startswith(f"{name}_"):
+                Base.metadata.remove(Base.metadata.tables[table])
 
 
 def new_plugin(name: str, *, depends: Iterable[str] = (), directory: Path | str = ".") -> Path:

@@ -62,7 +62,8 @@ def unload_demo_plugin():
     for mod in [m for m in sys.modules if m.startswith("tenon_demo_plugin")]:
         del sys.modules[mod]
     for name in set(Base.metadata.tables) - tables:
-        Base.metadata.remove(Base.metadata.tables[name])
+        if name.startswith("demo_plugin_"):
+            Base.metadata.remove(Base.metadata.tables[name])
     importlib.invalidate_caches()
 
 
