@@ -85,7 +85,7 @@ def test_write_a_plugin_example_installs_runs_and_uninstalls(downtime_dist, make
 
 
 def test_api_convention_examples(make_app, make_client):
-    app = make_app(plugins=[])
+    app = make_app(plugins=["orders"])  # the example grants orders' role sales_rep
     admin = make_client(app, create_user(app, "admin2", roles=["admin"], password="admin-pass-1"))
     login, users, user_create = (b for b in blocks("graphql") if "downtime" not in b)
 

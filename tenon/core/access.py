@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, event, false, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy_adapter import Adapter
 
+from tenon.core.errors import ValidationError
 from tenon.core.models import CasbinRule, Setting
 
 if TYPE_CHECKING:
@@ -316,6 +317,28 @@ def remove_policy_lines(session: Session, lines: Iterable[Sequence[str]]) -> int
         session.flush()
         bump_version(session)
     return removed
+
+
+def defined_roles(session: Session) -> set[str]:
+    """Roles some policy line defines: ``p, role, ...`` or either side of a role hierarchy line
+    ``g, child, parent``; a user's assignment (``g, user:name, role``) defines nothing. ``admin``
+    is always included."""
+    roles = {"admin"}
+    for ptype, v0, v1 in session.execute(select(CasbinRule.ptype, CasbinRule.v0, CasbinRule.v1)):
+        if ptype == "p" and v0:
+            roles.add(v0)
+        elif ptype == "g" and v0 and not v0.startswith("user:"):
+            roles.update(r for r in (v0, v1) if r)
+    return roles
+
+
+def check_roles(session: Session, roles: Iterable[str]) -> None:
+    """Refuse (``VALIDATION``, field ``roles``) a role that no policy line defines, listing the known ones."""
+    known = defined_roles(session)
+    unknown = sorted({r.strip() for r in roles if r.strip()} - known)
+    if unknown:
+        raise ValidationError(
+            f"unknown role(s) {', '.join(unknown)}; known roles: {', '.join(sorted(known))}", field="roles")
 
 
 def bump_version(session: Session, key: str = POLICY_VERSION_KEY) -> int:

@@ -108,11 +108,12 @@ class KernelHooks:
         return out
 
     def migrations(self) -> dict[str, Path]:
-        """``tenon_migrations``: ``{plugin: versions folder}``; the folder must exist."""
+        """``tenon_migrations``: ``{plugin: versions folder}``; a path that is a folder or does not exist yet
+        (a new plugin before ``tenon dev revision`` writes its first migration there)."""
         out = {}
         for plugin, folder in self._each("tenon_migrations", {"app": self._app}):
-            if not isinstance(folder, (str, Path)) or not Path(folder).is_dir():
-                raise PluginError(f"plugin {plugin!r}: tenon_migrations() returned {folder!r}, not an existing folder")
+            if not isinstance(folder, (str, Path)) or (Path(folder).exists() and not Path(folder).is_dir()):
+                raise PluginError(f"plugin {plugin!r}: tenon_migrations() returned {folder!r}, not a folder")
             out[plugin] = Path(folder)
         return out
 

@@ -371,11 +371,17 @@ def tenon_policies(app: Tenon) -> Iterable[Iterable[str]] | Path | str | None:
     """Give this plugin's default Casbin policy lines.
 
     Called at install time (lines are written to the site database, inside
-    the install transaction) and at uninstall time (the same lines are
-    removed). Lines are ``("p", role, object, action, scope)`` or
-    ``("g", user_or_role, role)``. ``scope`` is ``*`` (every row) or the name
-    of a row scope (see :func:`tenon_row_scopes`). Objects are named
-    ``<plugin>.<entity>``.
+    the install transaction), by ``tenon migrate`` when the plugin's version
+    changed (lines the new version adds are added, lines it no longer declares
+    are removed; lines both declare stay as the site has them, so a revoked
+    default stays revoked) and at uninstall time (the plugin's lines, grants on
+    its objects, and users' assignments to roles only it defined are removed).
+    Lines are ``("p", role, object, action, scope)`` or ``("g", child_role,
+    parent_role)`` (in ``policies.csv``: ``p, planner, mrp.work_order, read, *``).
+    ``scope`` is ``*`` (every row) or the name of a row scope (see
+    :func:`tenon_row_scopes`). Objects are named ``<plugin>.<entity>``; a
+    plugin may grant its own roles actions on other plugins' objects
+    (``p, inspector, stock.lot, read, *``).
 
     :param app: the app being built.
     :returns: a CSV path (``policies.csv``), an iterable of line tuples, or ``None``.
@@ -395,8 +401,11 @@ def tenon_sequences(app: Tenon) -> Iterable[SequenceSpec] | None:
     """Declare numbering sequences for this plugin's document types.
 
     Called at install time (the sequence definition is stored in the site
-    database, where a site may change prefix and padding) and at uninstall
-    (its definition and counters are removed).
+    database, where a site may change prefix and padding), by ``tenon migrate``
+    on a version change (new specs added, changed ones updated, a dropped one
+    deleted unless numbers were already issued from it) and at uninstall (its
+    definition and counters are removed). Draw a number inside a unit of work
+    with ``tenon.core.sequences.next_number(session, "<plugin>.<document>")``.
 
     :param app: the app being built.
     :returns: an iterable of :class:`tenon.core.sequences.SequenceSpec`, or ``None``.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select, table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tenon.core import migrate, uow
@@ -27,9 +28,9 @@ from tenon.core.access import (
 )
 from tenon.core.errors import ConfigError, PluginError
 from tenon.core.kernel import Tenon
-from tenon.core.models import CasbinRule, InstalledPlugin, OutboxMessage, SequenceDef
-from tenon.core.plugins import KERNEL, resolve
-from tenon.core.sequences import ensure_sequences
+from tenon.core.models import CasbinRule, InstalledPlugin, OutboxMessage, SequenceCounter, SequenceDef, Setting
+from tenon.core.plugins import KERNEL, Candidate, resolve
+from tenon.core.sequences import SequenceSpec, ensure_sequences
 from tenon.core.site import CONFIG_NAME, Site
 
 Progress = Callable[[str], None]
@@ -39,44 +40,188 @@ def _quiet(_msg: str) -> None:
     pass
 
 
+DEFAULTS_KEY = "plugin_defaults.{}"
+"""``core_setting`` key holding what a plugin declared when it was installed or last upgraded:
+``{"version": ..., "policies": [[ptype, ...], ...], "sequences": [{code, prefix, date_format, padding}]}``.
+:func:`migrate_all` compares the code's declarations with it to add and remove default lines."""
+
+
+def _declared(app: Tenon, plugin: str) -> tuple[list[tuple[str, ...]], list[SequenceSpec]]:
+    policies = app.hooks.policies(plugin)
+    sequences = app.hooks.sequences(plugin)
+    return policies, sequences
+
+
+def _record_defaults(session: Session, plugin: str, version: str,
+                     policies: list[tuple[str, ...]], sequences: list[SequenceSpec]) -> None:
+    value = {
+        "version": version,
+        "policies": [list(line) for line in policies],
+        "sequences": [{"code": s.code, "prefix": s.prefix, "date_format": s.date_format, "padding": s.padding}
+                      for s in sequences],
+    }
+    key = DEFAULTS_KEY.format(plugin)
+    setting = session.get(Setting, key)
+    if setting is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        setting.value = value
+    session.flush()
+
+
+def _check_migrations(app: Tenon, new: list[Candidate]) -> None:
+    """Refuse, before anything is installed, a plugin whose migrations folder has no branch yet."""
+    locations = migrate.version_locations(app)
+    for cand in new:
+        name = cand.info.name
+        if name in locations and not migrate.has_branch(app, name):
+            raise PluginError(f'plugin {name!r} has no migration yet: run tenon dev revision {name} -m "initial"')
+
+
+def _upgrade_branch(app: Tenon, cfg: Any, name: str, done: list[str]) -> None:
+    """``alembic upgrade <name>@head``; an Alembic or database failure becomes one line naming the plugin."""
+    from alembic import command
+    from alembic.util import CommandError
+
+    try:
+        command.upgrade(cfg, f"{name}@head")
+    except (CommandError, SQLAlchemyError) as exc:
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        before = f"; installed before it: {', '.join(done)}" if done else ""
+        raise PluginError(f"plugin {name!r}: migration failed: {first}{before}") from None
+
+
 def install(app: Tenon, names: Iterable[str], progress: Progress = _quiet) -> list[str]:
-    """Install ``names`` and whatever they depend on; returns the plugins newly installed."""
+    """Install ``names`` and whatever they depend on; returns the plugins newly installed.
+
+    Each plugin is installed in its own transaction, dependencies first. A plugin whose
+    migrations folder has no revision yet is refused before anything is installed; a
+    migration that fails rolls back its plugin only, and the error names the plugins
+    installed before it.
+    """
     names = list(names)
     installed = app.installed_versions()
     ordered = resolve(app.candidates, [KERNEL, *installed, *names])
     app.load([c.info.name for c in ordered])
     new = [c for c in ordered if c.info.name not in installed]
+    _check_migrations(app, new)
+    done: list[str] = []
     for cand in new:
         name = cand.info.name
         progress(f"installing {name} {cand.info.version}")
         with migrate.ddl_transaction(app) as conn:
             cfg = migrate.make_config(app, conn)
             if name in migrate.version_locations(app):
-                from alembic import command
-
-                command.upgrade(cfg, f"{name}@head")
+                _upgrade_branch(app, cfg, name, done)
             with Session(bind=conn) as session:
                 uow.begin_unit(session, app, SYSTEM)
-                add_policy_lines(session, app.hooks.policies(name))
-                ensure_sequences(session, name, app.hooks.sequences(name))
+                policies, sequences = _declared(app, name)
+                add_policy_lines(session, policies)
+                ensure_sequences(session, name, sequences)
+                _record_defaults(session, name, cand.info.version, policies, sequences)
                 session.add(InstalledPlugin(name=name, version=cand.info.version))
                 bump_version(session, PLUGINS_VERSION_KEY)  # running servers reload their plugin set
                 session.flush()
+        done.append(name)
     app.access.reload()
     return [c.info.name for c in new]
 
 
-def migrate_all(app: Tenon, progress: Progress = _quiet) -> list[str]:
-    """Upgrade every installed plugin's branch to its head and record the code's versions."""
+@dataclass
+class Upgrade:
+    """What :func:`migrate_all` changed for one plugin whose version changed."""
+
+    plugin: str
+    old_version: str
+    new_version: str
+    added_policies: list[tuple[str, ...]] = field(default_factory=list)
+    removed_policies: list[tuple[str, ...]] = field(default_factory=list)
+    added_sequences: list[str] = field(default_factory=list)
+    changed_sequences: list[str] = field(default_factory=list)
+    removed_sequences: list[str] = field(default_factory=list)
+    kept_sequences: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"upgraded {self.plugin} {self.old_version} -> {self.new_version}"]
+        out += [f"  + policy {', '.join(p)}" for p in self.added_policies]
+        out += [f"  - policy {', '.join(p)}" for p in self.removed_policies]
+        out += [f"  + sequence {c}" for c in self.added_sequences]
+        out += [f"  ~ sequence {c} (definition changed)" for c in self.changed_sequences]
+        out += [f"  - sequence {c}" for c in self.removed_sequences]
+        out += [f"  = sequence {c} kept: no longer declared, but numbers were issued" for c in self.kept_sequences]
+        return out
+
+
+def _apply_defaults(session: Session, app: Tenon, plugin: str, old: dict[str, Any] | None, up: Upgrade) -> None:
+    """Bring the site's default policy lines and sequences of ``plugin`` to what its code declares.
+
+    Policies: lines the new version declares and the old did not are added (if the site lacks
+    them); lines the old version declared and the new does not are removed. Lines declared by
+    both are left as the site has them, so an admin's revocation of a default line survives an
+    upgrade. Users' role assignments and admins' runtime grants are never declared defaults, so
+    they are kept. Without a record of the old declarations (a site installed before they were
+    recorded) nothing is removed and every declared line the site lacks is added.
+
+    Sequences: new specs are added; a spec whose declaration changed is updated; a spec no
+    longer declared is deleted when no number was issued from it, and kept otherwise (its
+    counters say which numbers exist; declaring it again continues the numbering).
+    """
+    policies, sequences = _declared(app, plugin)
+    old_policies = {tuple(p) for p in old["policies"]} if old else set()
+    new_policies = set(policies)
+    lines = {(r.ptype, *r.values()) for r in session.scalars(select(CasbinRule)).all()}
+    to_add = [p for p in policies if p not in lines and (old is None or p not in old_policies)]
+    to_remove = sorted(p for p in old_policies - new_policies if p in lines)
+    add_policy_lines(session, to_add)
+    remove_policy_lines(session, to_remove)
+    up.added_policies, up.removed_policies = to_add, to_remove
+
+    old_specs = {s["code"]: s for s in old["sequences"]} if old else {}
+    new_codes = {s.code for s in sequences}
+    for spec in sequences:
+        row = session.get(SequenceDef, spec.code)
+        declared = {"code": spec.code, "prefix": spec.prefix, "date_format": spec.date_format, "padding": spec.padding}
+        if row is None:
+            up.added_sequences.append(spec.code)
+        elif spec.code in old_specs and old_specs[spec.code] != declared:
+            row.prefix, row.date_format, row.padding = spec.prefix, spec.date_format, spec.padding
+            up.changed_sequences.append(spec.code)
+    ensure_sequences(session, plugin, sequences)
+    for code in sorted(set(old_specs) - new_codes):
+        row = session.get(SequenceDef, code)
+        if row is None:
+            continue
+        issued = session.scalar(select(func.count()).select_from(SequenceCounter).where(SequenceCounter.code == code))
+        if issued:
+            up.kept_sequences.append(code)
+        else:
+            session.delete(row)
+            up.removed_sequences.append(code)
+    _record_defaults(session, plugin, up.new_version, policies, sequences)
+
+
+def migrate_all(app: Tenon, progress: Progress = _quiet) -> list[Upgrade]:
+    """Upgrade every installed plugin's branch to its head; for each plugin whose code has another
+    version than the site records, apply its changed default policies and sequences
+    (:func:`_apply_defaults`) and record the new version. Returns what changed, per plugin."""
     upgraded = []
     for name, cand in app.plugins.items():
         progress(f"migrating {name}")
-        migrate.upgrade(app, name)
-        with app.transaction() as session:
-            rec = session.get(InstalledPlugin, name)
-            if rec is not None and rec.version != cand.info.version:
+        with migrate.ddl_transaction(app) as conn:
+            if name in migrate.version_locations(app):
+                _upgrade_branch(app, migrate.make_config(app, conn), name, [])
+            with Session(bind=conn) as session:
+                uow.begin_unit(session, app, SYSTEM)
+                rec = session.get(InstalledPlugin, name)
+                if rec is None or rec.version == cand.info.version:
+                    continue
+                setting = session.get(Setting, DEFAULTS_KEY.format(name))
+                up = Upgrade(name, rec.version, cand.info.version)
+                _apply_defaults(session, app, name, setting.value if setting else None, up)
                 rec.version = cand.info.version
-                upgraded.append(name)
+                session.flush()
+        upgraded.append(up)
+    app.access.reload()
     return upgraded
 
 
@@ -187,6 +332,7 @@ def uninstall(app: Tenon, plugin: str, progress: Progress = _quiet) -> RemovalPl
             if subscriber_keys:
                 session.execute(delete(OutboxMessage).where(OutboxMessage.subscriber.in_(subscriber_keys)))
             session.execute(delete(InstalledPlugin).where(InstalledPlugin.name == plugin))
+            session.execute(delete(Setting).where(Setting.key == DEFAULTS_KEY.format(plugin)))
             bump_version(session, PLUGINS_VERSION_KEY)
             session.flush()
     app.load([n for n in app.installed_versions()])

@@ -115,9 +115,10 @@ def write_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     installed distribution (package + ``.dist-info`` with a ``tenon.plugins`` entry point) into
     a folder outside the repository and puts that folder on ``sys.path``.
 
-    Afterwards the folder leaves ``sys.path``, the package leaves ``sys.modules`` and tables its
-    models added to the shared metadata are removed again. SQLAlchemy's class registry keeps the
-    mapped classes, though: import a package that defines models once per test process.
+    Afterwards the folder leaves ``sys.path``, the package leaves ``sys.modules`` and the tables
+    its models added to the shared metadata (named ``<plugin>_*``) are removed again. SQLAlchemy's
+    class registry keeps the mapped classes, though: import a package that defines models once per
+    test process.
     """
     from tenon.core.db import Base
 
@@ -125,6 +126,7 @@ def write_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     root.mkdir()
     monkeypatch.syspath_prepend(str(root))
     packages: list[str] = []
+    plugins: list[str] = []
     tables_before = set(Base.metadata.tables)
 
     def write(package: str, plugin: str, files: dict[str, str], version: str = "0.1.0") -> Path:
@@ -141,6 +143,7 @@ def write_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         (dist / "entry_points.txt").write_text(f"[tenon.plugins]\n{plugin} = {package}.plugin\n", encoding="utf-8")
         (dist / "top_level.txt").write_text(f"{package}\n", encoding="utf-8")
         packages.append(package)
+        plugins.append(plugin)
         importlib.invalidate_caches()
         return pkg
 
@@ -149,5 +152,7 @@ def write_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         for mod in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
             del sys.modules[mod]
     for name in set(Base.metadata.tables) - tables_before:
-        Base.metadata.remove(Base.metadata.tables[name])
+        # only the written plugins' tables: a bundled plugin first imported during the test stays imported
+        if any(name.startswith(f"{plugin}_") for plugin in plugins):
+            Base.metadata.remove(Base.metadata.tables[name])
     importlib.invalidate_caches()

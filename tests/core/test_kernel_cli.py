@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tenon import __version__
 from tenon.core import auth
 from tenon.core import plugins as plugmod
 from tenon.core.kernel import Tenon
+from tenon.core.models import User
 from tenon.core.site import Site
 
 UNREACHABLE = "postgresql+psycopg://tenon@127.0.0.1:1/tenon"
@@ -237,3 +239,21 @@ def test_a_plugin_command_clashing_with_a_built_in_is_one_error_line(make_app, c
     assert cli("--site", site, "plugins", "install", "clash").exit_code == 0
     user_error(cli("--site", site, "clash-hello"), "plugin 'clash': command 'init' is a built-in tenon command")
     assert cli("--site", site, "plugins", "list").exit_code == 0
+
+
+def test_users_create_refuses_a_role_no_policy_line_defines(make_app, cli, user_error):
+    app = make_app(plugins=["stock"])
+    site = str(app.site.path)
+    line = user_error(cli("--site", site, "users", "create", "olga", "--role", "warehouse_clrek", "--password-stdin",
+                          input="olga-pass-1\n"), "unknown role(s) warehouse_clrek; known roles: ")
+    known = line.split("known roles: ")[1].split(", ")
+    assert {"admin", "auditor", "user", "warehouse_clerk", "warehouse_manager"} <= set(known)
+    assert not any(r.startswith("user:") for r in known)
+    with app.transaction() as s:
+        assert s.scalar(select(User.id).where(User.username == "olga")) is None, "nothing was created"
+
+    for role in ("warehouse_clerk", "admin"):  # a defined role, and admin, are accepted
+        ok = cli("--site", site, "users", "create", f"olga-{role}", "--role", role, "--password-stdin",
+                 input="olga-pass-1\n")
+        assert ok.exit_code == 0, ok.output
+        assert ok.stdout.strip() == f"created user olga-{role} with roles: {role}"

@@ -29,3 +29,20 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(make_app, make_clie
 def test_anonymous_requests_are_refused(make_app, make_client):
     app = make_app(plugins=[])
     assert make_client(app).error(ME)["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_user_create_and_update_refuse_a_role_no_policy_line_defines(make_app, make_client):
+    app = make_app(plugins=[])
+    admin = make_client(app, create_user(app, "boss", roles=["admin"]))
+    create = "mutation($i: UserCreateInput!) { userCreate(input: $i) { username roles } }"
+    err = admin.error(create, {"i": {"username": "carl", "password": "carl-pass-1", "roles": ["auditor", "audtor"]}})
+    assert err["extensions"] == {"code": "VALIDATION", "field": "roles"}
+    assert err["message"].startswith("unknown role(s) audtor; known roles: admin, auditor, user")
+    assert admin.ok('{ users(filter: {search: "carl"}) { totalCount } }')["users"]["totalCount"] == 0
+
+    created = admin.ok(create, {"i": {"username": "carl", "password": "carl-pass-1", "roles": ["auditor"]}})
+    assert created["userCreate"] == {"username": "carl", "roles": ["auditor"]}
+    update = "mutation($i: UserUpdateInput!) { userUpdate(input: $i) { roles } }"
+    err = admin.error(update, {"i": {"username": "carl", "roles": ["nosuch"]}})
+    assert err["extensions"] == {"code": "VALIDATION", "field": "roles"}
+    assert admin.ok(update, {"i": {"username": "carl", "roles": ["admin"]}})["userUpdate"]["roles"] == ["admin"]

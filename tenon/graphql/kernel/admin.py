@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from tenon.core import auth
-from tenon.core.access import Actor, add_policy_lines, remove_policy_lines
+from tenon.core.access import Actor, add_policy_lines, check_roles, remove_policy_lines
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import ValidationError
 from tenon.core.models import CasbinRule, User
@@ -26,7 +26,8 @@ class UserCreateInput:
     username: str = strawberry.field(description="Login name (2-100 of a-z 0-9 _ . @ -).")
     password: str = strawberry.field(description="At least 8 characters.")
     display_name: str = strawberry.field(default="", description="Name shown to people.")
-    roles: list[str] = strawberry.field(default_factory=list, description="Roles to grant.")
+    roles: list[str] = strawberry.field(default_factory=list,
+                                        description="Roles to grant; each must be defined by a policy line.")
     attributes: JSON = strawberry.field(default_factory=dict, description='E.g. {"regions": ["east"]}.')
 
 
@@ -35,7 +36,8 @@ class UserUpdateInput:
     username: str = strawberry.field(description="The user to change.")
     display_name: str | None = strawberry.field(default=None, description="New display name.")
     active: bool | None = strawberry.field(default=None, description="Deactivate to block sign-in and tokens.")
-    roles: list[str] | None = strawberry.field(default=None, description="The complete new role list.")
+    roles: list[str] | None = strawberry.field(
+        default=None, description="The complete new role list; each must be defined by a policy line.")
     attributes: JSON | None = strawberry.field(default=None, description="The complete new attributes.")
     password: str | None = strawberry.field(default=None, description="A new password.")
 
@@ -174,6 +176,7 @@ class AdminMutation:
         self, info: Info, input: Annotated[UserCreateInput, strawberry.argument(description="The new user.")]
     ) -> UserType:
         def create(session: Any) -> UserType:
+            check_roles(session, input.roles)
             user = auth.create_user(session, input.username, password=input.password, display_name=input.display_name,
                                     roles=input.roles, attributes=_check_attributes(input.attributes))
             return user_type(session, user)
@@ -196,6 +199,7 @@ class AdminMutation:
             if input.password is not None:
                 user.password_hash = auth.hash_password(input.password)
             if input.roles is not None:
+                check_roles(session, input.roles)
                 auth.set_roles(session, user, input.roles)
             session.flush()
             return user_type(session, user)
