@@ -1,4 +1,4 @@
-"""pytest plugin of the API layer: the ``make_client`` fixture.
+"""pytest plugin of the API layer: the ``make_client`` and ``client_as`` fixtures, :func:`login_as`.
 
 Registered as its own ``pytest11`` entry point (``tenon-graphql``) beside
 :mod:`tenon.core.testing` (``make_app``, ``create_user``,
@@ -9,13 +9,14 @@ imports the API layer.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tenon.core.kernel import Tenon
-from tenon.core.testing import GraphQLClient
+from tenon.core.testing import GraphQLClient, create_user
 
 
 @pytest.fixture
@@ -35,3 +36,33 @@ def make_client() -> Iterator[Callable[..., GraphQLClient]]:
 
     with stack:
         yield factory
+
+
+_serial = itertools.count(1)
+
+
+def login_as(make_client: Callable[..., GraphQLClient], app: Tenon, *roles: str, username: str | None = None,
+             attributes: dict[str, Any] | None = None, password: str = "secret-pass-1") -> GraphQLClient:
+    """Create a user with ``roles`` on ``app`` and return a client signed in as that user.
+
+    :param make_client: the ``make_client`` fixture (it owns the server's lifetime).
+    :param app: a site from ``make_app``.
+    :param roles: role names (``"maint_tech"``); none gives a user who may do nothing.
+    :param username: default ``<first role>-<n>`` (``user-<n>`` without roles).
+    :param attributes: user attributes for row scopes (``{"regions": ["east"]}``).
+    :param password: the user's password (for tests that also sign in with ``login``).
+    :returns: a :class:`GraphQLClient` that sends the user's API token.
+    """
+    name = username or f"{roles[0] if roles else 'user'}-{next(_serial)}"
+    return make_client(app, create_user(app, name, roles=roles, attributes=attributes, password=password))
+
+
+@pytest.fixture
+def client_as(make_client: Callable[..., GraphQLClient]) -> Callable[..., GraphQLClient]:
+    """Factory: ``client_as(app, *roles, username=None, attributes=None)`` -> a signed-in client (:func:`login_as`)."""
+
+    def factory(app: Tenon, *roles: str, username: str | None = None,
+                attributes: dict[str, Any] | None = None) -> GraphQLClient:
+        return login_as(make_client, app, *roles, username=username, attributes=attributes)
+
+    return factory
