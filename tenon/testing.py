@@ -25,6 +25,7 @@ Fixtures:
 * ``client_as(app, *roles, username=None, attributes=None)`` -> a signed-in client of a new user.
 
 Helpers: :func:`create_user` (a user with roles; returns an API token), :func:`login_as`,
+:func:`wait_for_outbox` (wait until the server delivered the after-commit events),
 :class:`GraphQLClient` (``ok(query, variables)`` returns ``data`` and fails the test on an error;
 ``error(query, variables)`` returns the first error, ``["extensions"]["code"]``), and
 :func:`count_statements` (SQL statements sent while a block runs, for N+1 tests).
@@ -32,6 +33,12 @@ Helpers: :func:`create_user` (a user with roles; returns an API token), :func:`l
 
 from __future__ import annotations
 
+import time
+
+from sqlalchemy import func, select
+
+from tenon.core.kernel import Tenon
+from tenon.core.models import OutboxMessage
 from tenon.core.testing import (
     GraphQLClient,
     _tenon_sites,  # noqa: F401  (the session fixture make_app uses, for pytest_plugins)
@@ -44,4 +51,30 @@ from tenon.core.testing import (
 from tenon.graphql.testing import client_as, login_as, make_client
 
 __all__ = ["GraphQLClient", "backend_url", "client_as", "count_statements", "create_user", "is_postgres",
-           "login_as", "make_app", "make_client"]
+           "login_as", "make_app", "make_client", "wait_for_outbox"]
+
+
+def wait_for_outbox(app: Tenon, timeout: float = 15.0) -> None:
+    """Wait until every after-commit event of ``app`` is delivered to its subscribers.
+
+    The test server delivers the outbox itself, right after each commit (retrying a failed
+    handler with backoff); call this after a mutation that publishes, before asserting what a
+    subscriber did. Do not call :func:`tenon.core.events.deliver_outbox` beside a running test
+    server: two deliverers on one SQLite database lock each other out.
+
+    :raises AssertionError: something is still undelivered after ``timeout`` seconds (the message
+        names the subscriber and its last error).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.transaction() as session:
+            pending = session.scalar(select(func.count()).select_from(OutboxMessage)
+                                     .where(OutboxMessage.delivered_at.is_(None)))
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                rows = session.execute(select(OutboxMessage.event, OutboxMessage.subscriber, OutboxMessage.last_error)
+                                       .where(OutboxMessage.delivered_at.is_(None)).limit(5)).all()
+                raise AssertionError(f"{pending} after-commit event(s) undelivered after {timeout}s: "
+                                     + "; ".join(f"{e} -> {s}: {err or 'not yet tried'}" for e, s, err in rows))
+        time.sleep(0.05)
