@@ -17,16 +17,20 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
 from packaging.version import Version
 from sqlalchemy import create_engine, inspect, text
 
+from tenon import PluginInfo, hookimpl
+from tenon.core.events import Event, Subscriber, publish
 from tenon.core.testing import _Postgres, backend_url, is_postgres
-from tenon.testing import login_as
+from tenon.testing import login_as, wait_for_outbox
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "plugins.md"
@@ -289,7 +293,10 @@ def test_the_worked_plugin_installs_serves_and_uninstalls(maint_dist, tmp_path):
         cli = run(*tenon, "maint", "open", env=env).stdout.splitlines()
         assert cli == [f"MO-0002 open product={product} oil change", "1 open maintenance order(s)"]
 
-        run(*tenon, "plugins", "uninstall", "maint", "--yes", env=env)
+        removed = run(*tenon, "plugins", "uninstall", "maint", "--yes", env=env).stdout
+        for shown in ("maint_order: 2 row(s)", "g, user:tina, maint_tech", "p, maint_tech, stock.product, read, *",
+                      "sequences (1): maint.order", "uninstalled: maint"):
+            assert shown in removed, removed
 
         engine = create_engine(url or f"sqlite:///{site / 'tenon.db'}")
         try:
@@ -314,3 +321,43 @@ def test_the_worked_plugin_installs_serves_and_uninstalls(maint_dist, tmp_path):
         for gone in ("maintOrders", "maintenanceOrders", "MaintenanceOrder", "maintOrderCreate"):
             assert gone not in sdl
     shutil.rmtree(site, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class PingSent(Event):
+    """A ping was sent (test event of the wait_for_outbox test)."""
+
+    name: ClassVar[str] = "pinger.ping.sent"
+    ok: bool
+
+
+class Pinger:
+    """A plugin whose subscriber fails on pings that are not ok."""
+
+    @hookimpl
+    def tenon_plugin_info(self):
+        return PluginInfo(name="pinger", version="0.1.0")
+
+    @hookimpl
+    def tenon_events(self, app):
+        return [PingSent]
+
+    @hookimpl
+    def tenon_event_subscribers(self, app):
+        return [Subscriber(PingSent, self.on_ping, name="pinger.on_ping")]
+
+    @staticmethod
+    def on_ping(session, event):
+        if not event.ok:
+            raise RuntimeError("ping refused")
+
+
+def test_wait_for_outbox_returns_once_delivered_and_names_what_is_stuck(make_app):
+    app = make_app(plugins=["pinger"], extra_plugins=[Pinger()])
+    with app.transaction() as session:
+        publish(session, PingSent(ok=True))
+    wait_for_outbox(app, timeout=5)
+    with app.transaction() as session:
+        publish(session, PingSent(ok=False))
+    with pytest.raises(AssertionError, match=r"pinger\.ping\.sent -> pinger\.on_ping: RuntimeError: ping refused"):
+        wait_for_outbox(app, timeout=0.3)
