@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from strawberry.litestar import make_graphql_controller
 
 from tenon.core.access import site_versions
+from tenon.core.db import HOUSEKEEPING
 from tenon.core.events import deliver_outbox
 from tenon.core.kernel import Tenon
 from tenon.core.site import Site
@@ -122,6 +123,7 @@ async def _follow_plugin_set(server: Server) -> None:
     server.last_check = now
     tenon = server.tenon
     async with tenon.async_engine.connect() as conn:
+        conn = await conn.execution_options(**{HOUSEKEEPING: True})  # not the request's own work
         version = await conn.run_sync(lambda c: site_versions(Session(bind=c))[1])
     if version != server.plugins_version:
         tenon.load(list(tenon.installed_versions()))
