@@ -16,7 +16,7 @@ DEFAULT_SITE = "tenon-site"
 DEFAULTS: dict[str, Any] = {
     "api": {
         "graphiql": True,
-        "introspection": True,
+        "introspection": "authenticated",
         "max_page_size": 100,
         "default_page_size": 50,
         "max_depth": 12,
@@ -43,7 +43,7 @@ CONFIG_TEMPLATE = """\
 
 [api]
 graphiql = true          # the in-browser IDE at /graphql; turn off in production
-introspection = true     # turn off in production
+introspection = "authenticated"   # true: anyone; false: nobody (production)
 max_page_size = 100
 
 [uploads]

@@ -24,6 +24,7 @@ from tenon.core.access import site_versions
 from tenon.core.events import deliver_outbox
 from tenon.core.kernel import Tenon
 from tenon.core.site import Site
+from tenon.graphql.body import json_body_guard
 from tenon.graphql.compose import build_schema
 from tenon.graphql.context import Context
 from tenon.graphql.http import bearer_token
@@ -149,6 +150,7 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
         route_handlers=[controller, health, download_attachment, *plugin_routes],
         state=State({"tenon": tenon}),
         lifespan=[lifespan],
+        middleware=[json_body_guard(int(site.setting("uploads", "max_bytes")) + 1024 * 1024)],
         debug=debug,
         request_max_body_size=int(site.setting("uploads", "max_bytes")) + 1024 * 1024,
     )

@@ -31,6 +31,8 @@ from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import PluginError
 from tenon.graphql.errors import ErrorMapping, to_graphql_error
 from tenon.graphql.execution import Transaction
+from tenon.graphql.introspection import SignedInIntrospection
+from tenon.graphql.scalars import InputLimits, scalar_overrides
 
 if TYPE_CHECKING:
     from tenon.core.kernel import Tenon
@@ -148,6 +150,7 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
     site = app.site
     extensions: list[Any] = [
         ErrorMapping,
+        InputLimits,
         Transaction,
         lambda: QueryDepthLimiter(max_depth=int(site.setting("api", "max_depth"))),
         lambda: MaxAliasesLimiter(max_alias_count=int(site.setting("api", "max_aliases"))),
@@ -155,11 +158,15 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ]
-    if not site.setting("api", "introspection"):
+    introspection = site.setting("api", "introspection")
+    if introspection == "authenticated":
+        extensions.append(SignedInIntrospection)
+    elif not introspection:
         extensions.append(DisableIntrospection)
     try:
         return TenonSchema(query=query, mutation=mutation, subscription=subscription, types=types,
-                           extensions=extensions, type_extensions=extend, loaders=loaders)
+                           extensions=extensions, type_extensions=extend, loaders=loaders,
+                           scalar_overrides=scalar_overrides())
     except PluginError:
         raise
     except Exception as exc:  # strawberry's DuplicatedTypeName and friends

@@ -27,7 +27,8 @@ class UserCreateInput:
     password: str = strawberry.field(description="At least 8 characters.")
     display_name: str = strawberry.field(default="", description="Name shown to people.")
     roles: list[str] = strawberry.field(default_factory=list, description="Roles to grant.")
-    attributes: JSON = strawberry.field(default_factory=dict, description='E.g. {"regions": ["east"]}.')
+    # default null, not {}: graphql-core cannot print a JSON {} default in introspection
+    attributes: JSON | None = strawberry.field(default=None, description='E.g. {"regions": ["east"]}; default none.')
 
 
 @strawberry.input(description="Changes to a user; omitted fields stay as they are.")
@@ -175,7 +176,7 @@ class AdminMutation:
     ) -> UserType:
         def create(session: Any) -> UserType:
             user = auth.create_user(session, input.username, password=input.password, display_name=input.display_name,
-                                    roles=input.roles, attributes=_check_attributes(input.attributes))
+                                    roles=input.roles, attributes=_check_attributes(input.attributes or {}))
             return user_type(session, user)
 
         return await info.context.run(create)
