@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
         "max_depth": 12,
         "max_aliases": 30,
         "max_tokens": 5000,
+        "max_cost": 50000,
+        "statement_timeout_ms": 15000,
         "plugin_check_seconds": 1.0,
     },
     "auth": {

@@ -29,6 +29,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import PluginError
+from tenon.graphql.cost import QueryCost
 from tenon.graphql.errors import ErrorMapping, to_graphql_error
 from tenon.graphql.execution import Transaction
 from tenon.graphql.introspection import SignedInIntrospection
@@ -151,6 +152,7 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
     extensions: list[Any] = [
         ErrorMapping,
         InputLimits,
+        QueryCost,
         Transaction,
         lambda: QueryDepthLimiter(max_depth=int(site.setting("api", "max_depth"))),
         lambda: MaxAliasesLimiter(max_alias_count=int(site.setting("api", "max_aliases"))),
