@@ -110,6 +110,9 @@ class Site:
                     f'database_url = "{database_url}"',
                 )
             cfg.write_text(text, encoding="utf-8")
+            from tenon.core.audit import create_key  # the audit chain's key lives outside the database
+
+            create_key(root)
         site = cls.load(root)
         if overrides:
             site.config = _merge(site.config, overrides)
