@@ -1,7 +1,8 @@
 """Fuzzing the whole schema (issue 14): hypothesis-graphql generates valid queries and mutations
 from the composed schema, with hostile values for the custom scalars (huge and non-finite
 decimals, far dates, naive datetimes, huge ids and long strings come from the generator itself),
-sent as an admin through the real HTTP stack. No answer may be a 5xx, an ``INTERNAL_ERROR`` or
+sent as an admin through the real HTTP stack to a SQLite site (whatever the test database). No
+answer may be a 5xx, an ``INTERNAL_ERROR`` or
 slower than :data:`BUDGET_SECONDS`."""
 
 from __future__ import annotations
