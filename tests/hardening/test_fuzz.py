@@ -2,8 +2,7 @@
 from the composed schema, with hostile values for the custom scalars (huge and non-finite
 decimals, far dates, naive datetimes, huge ids and long strings come from the generator itself),
 sent as an admin through the real HTTP stack to a SQLite site (whatever the test database). No
-answer may be a 5xx, an ``INTERNAL_ERROR`` or
-slower than :data:`BUDGET_SECONDS`."""
+answer may be a 5xx, an ``INTERNAL_ERROR`` or slower than :data:`BUDGET_SECONDS`."""
 
 from __future__ import annotations
 
