@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from tenon.core import auth
 from tenon.core.db import HOUSEKEEPING
 from tenon.core.installer import init_site
+from tenon.core.audit import KEY_FILE
 from tenon.core.kernel import Tenon
 from tenon.core.site import Site
 
@@ -116,6 +117,8 @@ class Sites:
     def new(self, path: Path, plugins: list[str] | None, extra: list[Any]) -> tuple[str | None, str | None]:
         tpl = self.template(plugins, extra)
         path.mkdir(parents=True, exist_ok=True)
+        # the copy keeps the template's audit key: its entries are signed with it
+        shutil.copyfile(self.tmp / f"template-{self._key(plugins, extra)}" / KEY_FILE, path / KEY_FILE)
         if self.pg:
             name = f"{self.pg.prefix}{uuid.uuid4().hex[:10]}"
             self.pg.create(name, template=tpl)
