@@ -50,13 +50,13 @@ def build_site(database_url: str | None) -> Any:
 
 
 def master_data(app: Any) -> tuple[list[int], list[int], int, int]:
-    from tenon.plugins.stock import services
+    from tenon.plugins.stock.services import products
     from tenon.plugins.stock.ledger import default_stock_location, virtual_location
     from tenon.plugins.stock.models import Product, Uom
 
     with app.transaction() as s:
         stock = default_stock_location(s)
-        locs = [stock.id] + [services.create_location(s, code=f"WH/B-{i:02d}", name=f"Bin {i}", parent_id=stock.parent_id).id
+        locs = [stock.id] + [products.create_location(s, code=f"WH/B-{i:02d}", name=f"Bin {i}", parent_id=stock.parent_id).id
                              for i in range(1, 4)]
         supplier, customer = virtual_location(s, "supplier").id, virtual_location(s, "customer").id
         s.execute(insert(Product), [{"code": f"BP-{i:05d}", "name": f"Bench part {i}", "unit": "pcs",

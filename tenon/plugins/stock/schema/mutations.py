@@ -12,7 +12,8 @@ from strawberry.types import Info
 from tenon.core.errors import ValidationError
 from tenon.graphql.permissions import allowed
 
-from .. import ledger, services
+from .. import ledger
+from ..services import counts, lots, products, receipts, requisitions, reservations, scanning, shipments, transfers
 from .types import (
     CategoryType,
     CountType,
@@ -234,7 +235,7 @@ class StockMutation:
     async def product_create(self, info: Info, input: Annotated[ProductCreateInput, strawberry.argument(
             description="The product.")]) -> ProductType:
         i = input
-        return await info.context.run(lambda s: ProductType.from_model(services.create_product(
+        return await info.context.run(lambda s: ProductType.from_model(products.create_product(
             s, name=i.name, code=i.code, unit=i.unit, kind=i.kind, tracking=i.tracking,
             category_id=_opt(i.category_id, "categoryId"), reorder_point=i.reorder_point, barcode=i.barcode)))
 
@@ -248,13 +249,13 @@ class StockMutation:
         changes = dict(name=i.name, kind=i.kind, category_id=_opt(i.category_id, "categoryId"),
                        reorder_point=i.reorder_point, barcode=i.barcode, active=i.active, unit=i.unit, tracking=i.tracking)
         return await info.context.run(lambda s: ProductType.from_model(
-            services.update_product(s, _int(id, "id"), **changes)))
+            products.update_product(s, _int(id, "id"), **changes)))
 
     @strawberry.mutation(description="Create a product category.", extensions=allowed("stock.product", "create"))
     async def product_category_create(self, info: Info, input: Annotated[CategoryCreateInput, strawberry.argument(
             description="The category.")]) -> CategoryType:
         i = input
-        return await info.context.run(lambda s: CategoryType.from_model(services.create_category(
+        return await info.context.run(lambda s: CategoryType.from_model(products.create_category(
             s, code=i.code, name=i.name, parent_id=_opt(i.parent_id, "parentId"))))
 
     @strawberry.mutation(description="Create a warehouse with its view and stock locations.",
@@ -262,13 +263,13 @@ class StockMutation:
     async def warehouse_create(self, info: Info, input: Annotated[WarehouseCreateInput, strawberry.argument(
             description="The warehouse.")]) -> WarehouseType:
         return await info.context.run(lambda s: WarehouseType.from_model(
-            services.create_warehouse(s, code=input.code, name=input.name)))
+            products.create_warehouse(s, code=input.code, name=input.name)))
 
     @strawberry.mutation(description="Create a location.", extensions=allowed("stock.location", "create"))
     async def location_create(self, info: Info, input: Annotated[LocationCreateInput, strawberry.argument(
             description="The location.")]) -> LocationType:
         i = input
-        return await info.context.run(lambda s: LocationType.from_model(services.create_location(
+        return await info.context.run(lambda s: LocationType.from_model(products.create_location(
             s, code=i.code, name=i.name, kind=i.kind, parent_id=_opt(i.parent_id, "parentId"),
             warehouse_id=_opt(i.warehouse_id, "warehouseId"), barcode=i.barcode)))
 
@@ -276,7 +277,7 @@ class StockMutation:
                          extensions=allowed("stock.lot", "create"))
     async def lot_create(self, info: Info, input: Annotated[LotCreateInput, strawberry.argument(
             description="The lot.")]) -> LotType:
-        return await info.context.run(lambda s: LotType.from_model(services.ensure_lot(
+        return await info.context.run(lambda s: LotType.from_model(products.ensure_lot(
             s, _int(input.product_id, "productId"), input.code, barcode=input.barcode, field="code")))
 
     @strawberry.mutation(description="Record that component lots went into a produced lot (traceability).",
@@ -286,7 +287,7 @@ class StockMutation:
         i = input
 
         def run(s: Session) -> LotType:
-            services.record_consumption(
+            lots.record_consumption(
                 s, produced_lot_id=_int(i.produced_lot_id, "producedLotId"),
                 consumed=[{"lot_id": _int(c.lot_id, f"consumed[{n}].lotId"), "quantity": c.quantity}
                           for n, c in enumerate(i.consumed)],
@@ -308,13 +309,13 @@ class StockMutation:
             raise Forbidden("not allowed: validate on stock.receipt")
 
         def run(s: Session) -> ReceiptType:
-            r = services.create_receipt(
+            r = receipts.create_receipt(
                 s, lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity,
                            "lot": ln.lot} for n, ln in enumerate(i.lines)],
                 location_id=_opt(i.location_id, "locationId"), supplier=i.supplier, reference=i.reference,
                 origin_type=i.origin_type, origin_id=i.origin_id)
             if i.validate:
-                r = services.validate_receipt(s, r.id)
+                r = receipts.validate_receipt(s, r.id)
             return ReceiptType.from_model(r)
 
         return await info.context.run(run)
@@ -322,11 +323,11 @@ class StockMutation:
     @strawberry.mutation(description="Validate a draft receipt: the stock arrives (event `stock.receipt.done`).",
                          extensions=allowed("stock.receipt", "validate"))
     async def receipt_validate(self, info: Info, id: IdArg) -> ReceiptType:
-        return await info.context.run(lambda s: ReceiptType.from_model(services.validate_receipt(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ReceiptType.from_model(receipts.validate_receipt(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft receipt.", extensions=allowed("stock.receipt", "cancel"))
     async def receipt_cancel(self, info: Info, id: IdArg) -> ReceiptType:
-        return await info.context.run(lambda s: ReceiptType.from_model(services.cancel_receipt(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ReceiptType.from_model(receipts.cancel_receipt(s, _int(id, "id"))))
 
     # ------------------------------------------------------------------ requisitions
     @strawberry.mutation(description="Create a draft material requisition.",
@@ -334,7 +335,7 @@ class StockMutation:
     async def requisition_create(self, info: Info, input: Annotated[RequisitionCreateInput, strawberry.argument(
             description="The requisition.")]) -> RequisitionType:
         i = input
-        return await info.context.run(lambda s: RequisitionType.from_model(services.create_requisition(
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.create_requisition(
             s, lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity}
                       for n, ln in enumerate(i.lines)],
             origin_type=i.origin_type, origin_id=i.origin_id, reference=i.reference,
@@ -344,7 +345,7 @@ class StockMutation:
     @strawberry.mutation(description="Approve a draft requisition (event `stock.requisition.approved`).",
                          extensions=allowed("stock.requisition", "approve"))
     async def requisition_approve(self, info: Info, id: IdArg) -> RequisitionType:
-        return await info.context.run(lambda s: RequisitionType.from_model(services.approve_requisition(s, _int(id, "id"))))
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.approve_requisition(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Issue materials to production, all that is open or the given quantities "
                          "(event `stock.requisition.issued`).", extensions=allowed("stock.requisition", "issue"))
@@ -357,17 +358,17 @@ class StockMutation:
             {"line_id": _int(ln.line_id, f"lines[{n}].lineId"), "quantity": ln.quantity,
              "lot_id": _opt(ln.lot_id, f"lines[{n}].lotId")} for n, ln in enumerate(lines)]
         return await info.context.run(lambda s: RequisitionType.from_model(
-            services.issue_requisition(s, _int(id, "id"), todo)))
+            requisitions.issue_requisition(s, _int(id, "id"), todo)))
 
     @strawberry.mutation(description="Close a requisition (nothing more will be issued).",
                          extensions=allowed("stock.requisition", "close"))
     async def requisition_close(self, info: Info, id: IdArg) -> RequisitionType:
-        return await info.context.run(lambda s: RequisitionType.from_model(services.close_requisition(s, _int(id, "id"))))
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.close_requisition(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft or approved requisition.",
                          extensions=allowed("stock.requisition", "cancel"))
     async def requisition_cancel(self, info: Info, id: IdArg) -> RequisitionType:
-        return await info.context.run(lambda s: RequisitionType.from_model(services.cancel_requisition(s, _int(id, "id"))))
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.cancel_requisition(s, _int(id, "id"))))
 
     # ------------------------------------------------------------------ shipments
     @strawberry.mutation(description="Create a draft shipment from the default stock location to the customer location.",
@@ -375,7 +376,7 @@ class StockMutation:
     async def shipment_create(self, info: Info, input: Annotated[ShipmentCreateInput, strawberry.argument(
             description="The shipment.")]) -> ShipmentType:
         i = input
-        return await info.context.run(lambda s: ShipmentType.from_model(services.create_shipment(
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.create_shipment(
             s, origin_type=i.origin_type, origin_id=i.origin_id, reference=i.reference,
             lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity,
                     "origin_line_id": ln.origin_line_id, "lot_id": _opt(ln.lot_id, f"lines[{n}].lotId")}
@@ -384,17 +385,17 @@ class StockMutation:
     @strawberry.mutation(description="Pick a shipment: reserve its stock (INSUFFICIENT_STOCK when short).",
                          extensions=allowed("stock.shipment", "pick"))
     async def shipment_pick(self, info: Info, id: IdArg) -> ShipmentType:
-        return await info.context.run(lambda s: ShipmentType.from_model(services.pick_shipment(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.pick_shipment(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Confirm a shipment (发货确认): other plugins may refuse it; the stock leaves "
                          "(event `stock.shipment.done`).", extensions=allowed("stock.shipment", "confirm"))
     async def shipment_confirm(self, info: Info, id: IdArg) -> ShipmentType:
-        return await info.context.run(lambda s: ShipmentType.from_model(services.confirm_shipment(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.confirm_shipment(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft or picked shipment, releasing its reservations.",
                          extensions=allowed("stock.shipment", "cancel"))
     async def shipment_cancel(self, info: Info, id: IdArg) -> ShipmentType:
-        return await info.context.run(lambda s: ShipmentType.from_model(services.cancel_shipment(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.cancel_shipment(s, _int(id, "id"))))
 
     # ------------------------------------------------------------------ transfers and scanning
     @strawberry.mutation(description="Create an internal transfer (and validate it at once with `validate: true`).",
@@ -404,13 +405,13 @@ class StockMutation:
         i = input
 
         def run(s: Session) -> TransferType:
-            t = services.create_transfer(
+            t = transfers.create_transfer(
                 s, from_location_id=_int(i.from_location_id, "fromLocationId"),
                 to_location_id=_int(i.to_location_id, "toLocationId"), reference=i.reference,
                 lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity,
                         "lot_id": _opt(ln.lot_id, f"lines[{n}].lotId")} for n, ln in enumerate(i.lines)])
             if i.validate:
-                t = services.validate_transfer(s, t.id)
+                t = transfers.validate_transfer(s, t.id)
             return TransferType.from_model(t)
 
         return await info.context.run(run)
@@ -418,11 +419,11 @@ class StockMutation:
     @strawberry.mutation(description="Validate a draft internal transfer (event `stock.transfer.done`).",
                          extensions=allowed("stock.transfer", "validate"))
     async def transfer_validate(self, info: Info, id: IdArg) -> TransferType:
-        return await info.context.run(lambda s: TransferType.from_model(services.validate_transfer(s, _int(id, "id"))))
+        return await info.context.run(lambda s: TransferType.from_model(transfers.validate_transfer(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft internal transfer.", extensions=allowed("stock.transfer", "cancel"))
     async def transfer_cancel(self, info: Info, id: IdArg) -> TransferType:
-        return await info.context.run(lambda s: TransferType.from_model(services.cancel_transfer(s, _int(id, "id"))))
+        return await info.context.run(lambda s: TransferType.from_model(transfers.cancel_transfer(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Scan-to-move: move a quantity from a scanned location to another in one call "
                          "(done at once; a tracked product without lot goes first-in first-out).",
@@ -430,7 +431,7 @@ class StockMutation:
     async def move_scan(self, info: Info, input: Annotated[MoveScanInput, strawberry.argument(
             description="The scans.")]) -> list[MoveType]:
         i = input
-        return await info.context.run(lambda s: [MoveType.from_model(m) for m in services.scan_move(
+        return await info.context.run(lambda s: [MoveType.from_model(m) for m in scanning.scan_move(
             s, from_code=i.from_code, to_code=i.to_code, item_code=i.item_code, quantity=i.quantity,
             lot_code=i.lot_code)])
 
@@ -439,7 +440,7 @@ class StockMutation:
     async def reservation_create(self, info: Info, input: Annotated[ReservationCreateInput, strawberry.argument(
             description="What to hold.")]) -> list[ReservationType]:
         i = input
-        return await info.context.run(lambda s: [ReservationType.from_model(r) for r in services.reserve_for(
+        return await info.context.run(lambda s: [ReservationType.from_model(r) for r in reservations.reserve_for(
             s, product_id=_int(i.product_id, "productId"), quantity=i.quantity, origin_type=i.origin_type,
             origin_id=i.origin_id, location_id=_opt(i.location_id, "locationId"), lot_id=_opt(i.lot_id, "lotId"))])
 
@@ -459,7 +460,7 @@ class StockMutation:
             description="The count.")]) -> CountType:
         i = input
         pids = None if i.product_ids is None else [_int(p, f"productIds[{n}]") for n, p in enumerate(i.product_ids)]
-        return await info.context.run(lambda s: CountType.from_model(services.create_count(
+        return await info.context.run(lambda s: CountType.from_model(counts.create_count(
             s, location_id=_opt(i.location_id, "locationId"), product_ids=pids, reference=i.reference)))
 
     @strawberry.mutation(description="Record counted quantities; the system quantity is taken at the same moment.",
@@ -472,13 +473,13 @@ class StockMutation:
                  "product_id": _opt(e.product_id, f"entries[{n}].productId"),
                  "location_id": _opt(e.location_id, f"entries[{n}].locationId"), "lot": e.lot}
                 for n, e in enumerate(entries)]
-        return await info.context.run(lambda s: CountType.from_model(services.record_count(s, _int(id, "id"), todo)))
+        return await info.context.run(lambda s: CountType.from_model(counts.record_count(s, _int(id, "id"), todo)))
 
     @strawberry.mutation(description="Confirm a count: differences become moves to/from the inventory-loss location "
                          "(event `stock.count.done`).", extensions=allowed("stock.count", "confirm"))
     async def count_confirm(self, info: Info, id: IdArg) -> CountType:
-        return await info.context.run(lambda s: CountType.from_model(services.confirm_count(s, _int(id, "id"))))
+        return await info.context.run(lambda s: CountType.from_model(counts.confirm_count(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft count.", extensions=allowed("stock.count", "cancel"))
     async def count_cancel(self, info: Info, id: IdArg) -> CountType:
-        return await info.context.run(lambda s: CountType.from_model(services.cancel_count(s, _int(id, "id"))))
+        return await info.context.run(lambda s: CountType.from_model(counts.cancel_count(s, _int(id, "id"))))
