@@ -11,8 +11,8 @@ Events (after commit): subscribe with ``Subscriber(ShipmentDone, handler, name=.
 (``SHIPMENT`` ...): the documents' declared life cycles, for reading (``SHIPMENT.allowed(shipment)``).
 """
 
-from tenon.plugins.stock.errors import InsufficientStock
-from tenon.plugins.stock.ledger import (
+from .errors import InsufficientStock
+from .ledger import (
     available,
     default_stock_location,
     move_stock,
@@ -21,7 +21,7 @@ from tenon.plugins.stock.ledger import (
     release_reservations,
     virtual_location,
 )
-from tenon.plugins.stock.models import (
+from .models import (
     Balance,
     Category,
     Location,
@@ -35,7 +35,7 @@ from tenon.plugins.stock.models import (
     ShipmentLine,
     Warehouse,
 )
-from tenon.plugins.stock.events import (
+from .events import (
     CountDone,
     ReceiptDone,
     RequisitionApproved,
@@ -47,15 +47,15 @@ from tenon.plugins.stock.events import (
     ShipmentPicked,
     TransferDone,
 )
-from tenon.plugins.stock.schema.types.products import ProductType, load_product
-from tenon.plugins.stock.services.lots import lot_trace, record_consumption
-from tenon.plugins.stock.services.products import create_product, ensure_lot
-from tenon.plugins.stock.services.receipts import receive
-from tenon.plugins.stock.services.requisitions import approve_requisition, create_requisition, issue_requisition
-from tenon.plugins.stock.services.reservations import reserve_for
-from tenon.plugins.stock.services.scanning import scan
-from tenon.plugins.stock.services.shipments import cancel_shipment, confirm_shipment, create_shipment, pick_shipment
-from tenon.plugins.stock.workflows import COUNT, RECEIPT, REQUISITION, SHIPMENT, TRANSFER
+from .schema.types.products import ProductType, load_product
+from .services.lots import lot_trace, record_consumption
+from .services.products import create_product, ensure_lot
+from .services.receipts import receive
+from .services.requisitions import approve_requisition, create_requisition, issue_requisition
+from .services.reservations import reserve_for
+from .services.scanning import scan
+from .services.shipments import cancel_shipment, confirm_shipment, create_shipment, pick_shipment
+from .workflows import COUNT, RECEIPT, REQUISITION, SHIPMENT, TRANSFER
 
 __all__ = [
     "Balance", "Category", "InsufficientStock", "Location", "Lot", "Move", "Product", "ProductType", "Receipt",

@@ -35,7 +35,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tenon.core.db import Quantity, current_actor, utcnow
-from tenon.core.errors import NotFound, ValidationError
 from tenon.core.errors import InvalidState, NotFound, ValidationError
 
 from .errors import InsufficientStock

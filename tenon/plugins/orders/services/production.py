@@ -12,14 +12,14 @@ from tenon.core.errors import NotFound, ValidationError
 
 from ..models import OPEN_STATES, SalesOrder, SalesOrderLine
 from ._common import _decimal
-from .sales_orders import get_sales_order
-from .workflow import _apply, _guard_produced, order_lines
+from ..workflows import guard_produced
+from .sales_orders import apply, get_sales_order, order_lines
 
 
 def mark_in_production(session: Session, order_id: int) -> SalesOrder:
     """``confirmed`` → ``in_production``. For production planning (mrp), typically from its
     ``tenon_orders_sales_order_confirmed`` implementation or when a work order starts."""
-    return _apply(session, get_sales_order(session, order_id), "start_production")
+    return apply(session, get_sales_order(session, order_id), "start_production")
 
 
 def record_produced(session: Session, line_id: int, quantity: Decimal) -> SalesOrderLine:
@@ -42,13 +42,13 @@ def record_produced(session: Session, line_id: int, quantity: Decimal) -> SalesO
     session.flush()
     if order.state == "in_production":
         try:
-            _guard_produced(session, order, order_lines(session, order.id))
+            guard_produced(session, order, order_lines(session, order.id))
         except ValidationError:
             return line
-        _apply(session, order, "finish_production")
+        apply(session, order, "finish_production")
     return line
 
 
 def mark_ready(session: Session, order_id: int) -> SalesOrder:
     """``in_production`` → ``ready`` (guard: every line's open quantity is produced)."""
-    return _apply(session, get_sales_order(session, order_id), "finish_production")
+    return apply(session, get_sales_order(session, order_id), "finish_production")

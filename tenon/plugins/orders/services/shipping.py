@@ -18,8 +18,8 @@ from tenon.plugins.stock import Shipment, ShipmentLine, create_shipment
 from ..errors import OverShipment
 from ..models import SHIPPABLE_STATES, SalesOrder, SalesOrderLine
 from ._common import ORIGIN_TYPE, ZERO, _decimal
-from .sales_orders import get_sales_order
-from .workflow import _apply, _fully_shipped, _open_shipment_quantities, order_lines
+from ..workflows import fully_shipped, open_shipment_quantities
+from .sales_orders import apply, get_sales_order, order_lines
 
 
 def ship_sales_order(session: Session, order_id: int, lines: Sequence[Mapping[str, Any]] | None = None, *,
@@ -42,7 +42,7 @@ def ship_sales_order(session: Session, order_id: int, lines: Sequence[Mapping[st
     order.updated_at = utcnow()
     session.flush()
     by_id = {line.id: line for line in order_lines(session, order.id)}
-    pending = _open_shipment_quantities(session, order.id)
+    pending = open_shipment_quantities(session, order.id)
 
     def open_qty(line: SalesOrderLine) -> Decimal:
         return line.quantity - line.shipped_quantity - pending.get(line.id, ZERO)
@@ -116,7 +116,7 @@ def on_shipment_done(session: Session, shipment: Shipment, lines: Sequence[Shipm
             line.shipped_quantity += Decimal(str(item.quantity))
     session.flush()
     values = list(order_lines_by_id.values())
-    if _fully_shipped(values):
-        _apply(session, order, "ship_fully", note=f"shipment {shipment.number}")
+    if fully_shipped(values):
+        apply(session, order, "ship_fully", note=f"shipment {shipment.number}")
     elif order.state != "partially_shipped" and any(line.shipped_quantity > 0 for line in values):
-        _apply(session, order, "ship_partially", note=f"shipment {shipment.number}")
+        apply(session, order, "ship_partially", note=f"shipment {shipment.number}")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from tenon.core.errors import ValidationError
+from tenon.core.ids import decode_id
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
 
@@ -35,33 +36,12 @@ from ..models import (
     Uom,
     Warehouse,
 )
-from .types import (
-    CategoryType,
-    CountType,
-    InventoryAccuracyType,
-    LabelFormat,
-    LabelKind,
-    LabelSymbology,
-    LabelType,
-    LocationType,
-    LotTraceNodeType,
-    LotTraceType,
-    LotType,
-    MoveType,
-    ProductType,
-    ReceiptType,
-    RequisitionType,
-    ReservationType,
-    ScanKind,
-    ScanResultType,
-    ShipmentType,
-    StockLevelType,
-    TraceDirection,
-    TransferType,
-    UnitType,
-    WarehouseType,
-    num,
-)
+from .types.common import num
+from .types.counts import CountType, InventoryAccuracyType
+from .types.documents import ReceiptType, RequisitionType, ShipmentType, TransferType
+from .types.moves import MoveType, ReservationType, StockLevelType
+from .types.products import CategoryType, LocationType, LotType, ProductType, UnitType, WarehouseType
+from .types.reports import LabelFormat, LabelKind, LabelSymbology, LabelType, LotTraceNodeType, LotTraceType, ScanKind, ScanResultType, TraceDirection
 
 First = Annotated[int | None, strawberry.argument(description="Page size (default and maximum from site settings).")]
 After = Annotated[str | None, strawberry.argument(description="Cursor to continue after (`pageInfo.endCursor`).")]
@@ -69,10 +49,8 @@ IdArg = Annotated[strawberry.ID, strawberry.argument(description="The id.")]
 
 
 def _int(value: Any, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{field} must be an id", field=field) from None
+    """The record id in ``value``; a malformed one is ``VALIDATION`` naming ``field``."""
+    return decode_id(value, field)
 
 
 async def _one(info: Info, model: type, obj_id: Any, convert: Any) -> Any:
