@@ -104,7 +104,7 @@ def test_production_moves_the_order_through_in_production_and_ready(make_app, ma
     rep, clerk, ids = site["rep_east"], site["clerk"], site.ids
     order = create_order(rep, ids["C-EAST"], [line(ids["BD-01"], 10), line(ids["CP-02"], 4)])
     assert rep.ok(CONFIRM_ORDER, {"id": order["id"]})["salesOrderConfirm"]["state"] == "IN_PRODUCTION"
-    assert rep.error(CANCEL_ORDER, {"id": order["id"], "r": "x"})["extensions"]["code"] == "VALIDATION"
+    assert rep.error(CANCEL_ORDER, {"id": order["id"], "r": "x"})["extensions"]["code"] == "INVALID_STATE"
 
     from tenon.plugins.orders import record_produced
 

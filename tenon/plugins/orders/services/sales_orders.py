@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
-from tenon.core.errors import Conflict, NotFound, ValidationError
+from tenon.core.errors import Conflict, InvalidState, NotFound, ValidationError
 from tenon.core.ids import decode_id
 from tenon.core.sequences import next_number
 from tenon.plugins.stock import Product
@@ -127,7 +127,7 @@ def update_sales_order(
     if version is not None and version != order.version:
         raise Conflict(f"sales order {order.number} was changed by someone else; reload it", field="version")
     if order.state not in ("draft", *OPEN_STATES):
-        raise ValidationError(f"sales order {order.number} is {order.state}; it cannot be edited", field="state",
+        raise InvalidState(f"sales order {order.number} is {order.state}; it cannot be edited", field="state",
                               details={"state": order.state})
     if requested_date is not _UNSET:
         if requested_date is not None and requested_date < order.order_date:
@@ -141,7 +141,7 @@ def update_sales_order(
         order.notes = notes
     if lines is not None:
         if order.state != "draft":
-            raise ValidationError(f"sales order {order.number} is {order.state}; only a draft's lines can change",
+            raise InvalidState(f"sales order {order.number} is {order.state}; only a draft's lines can change",
                                   field="state", details={"state": order.state})
         for old in order_lines(session, order.id):
             session.delete(old)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tenon.core.access import unscoped
 from tenon.core.db import utcnow
-from tenon.core.errors import NotFound, ValidationError
+from tenon.core.errors import InvalidState, NotFound, ValidationError
 from tenon.plugins.stock import Shipment, ShipmentLine, create_shipment
 
 from ..errors import OverShipment
@@ -35,8 +35,8 @@ def ship_sales_order(session: Session, order_id: int, lines: Sequence[Mapping[st
     """
     order = get_sales_order(session, order_id, field_name="orderId")
     if order.state not in SHIPPABLE_STATES:
-        raise ValidationError(f"sales order {order.number} is {order.state}; it cannot be shipped",
-                              field="state", details={"state": order.state, "allowedFrom": list(SHIPPABLE_STATES)})
+        raise InvalidState(f"sales order {order.number} is {order.state}; it cannot be shipped",
+                           field="state", details={"state": order.state, "allowedFrom": list(SHIPPABLE_STATES)})
     # Touch the order first: its optimistic version takes the row lock, so two clerks shipping
     # the same order at once get one shipment and one CONFLICT, never an over-shipment.
     order.updated_at = utcnow()
