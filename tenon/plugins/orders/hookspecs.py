@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tenon.core.access import Actor
-    from tenon.plugins.orders.models import SalesOrder, SalesOrderLine
+    from .models import SalesOrder, SalesOrderLine
 
 
 @hookspec
@@ -125,8 +125,7 @@ def tenon_orders_sales_order_state_changed(
 
     Called through ``app.hooks.notify`` inside the transaction that changed the state
     (confirm, production progress, shipment done, close, cancel), right after the
-    history row is flushed (after ``…_confirmed`` on a confirmation: the workflow notifies a
-    transition's own hook first). It cannot refuse (a ``TenonError``
+    history row is flushed and before ``…_confirmed``. It cannot refuse (a ``TenonError``
     becomes a ``PluginError``). For reactions after the commit (notifications,
     dashboards) subscribe to the event ``orders.sales_order.state_changed`` instead.
 

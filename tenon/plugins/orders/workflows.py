@@ -8,8 +8,8 @@ action                 from → to                                       guard, 
 =====================  ==============================================  ==========================================
 ``confirm``            draft → confirmed                               lines, active customer, credit limit
                                                                        (``CREDIT_LIMIT_EXCEEDED``); asks
-                                                                       ``tenon_orders_sales_order_confirming``,
-                                                                       notifies ``…_confirmed``
+                                                                       ``tenon_orders_sales_order_confirming``;
+                                                                       then ``…_confirmed`` (see below)
 ``start_production``   confirmed → in_production                       (production, mrp)
 ``finish_production``  in_production → ready                           every open quantity produced
 ``ship_partially``     confirmed, in_production, ready →               some, not all, shipped (stock's done
@@ -25,7 +25,10 @@ An action the order's state does not allow is ``INVALID_STATE``; a guard's refus
 ``VALIDATION`` (``CREDIT_LIMIT_EXCEEDED`` for the credit limit). Every change writes a
 :class:`~tenon.plugins.orders.models.SalesOrderStateChange` row (``record``), notifies
 ``tenon_orders_sales_order_state_changed`` (``changed``) and publishes
-``orders.sales_order.state_changed`` (after commit).
+``orders.sales_order.state_changed`` (after commit). ``tenon_orders_sales_order_confirmed`` is
+notified by ``confirm_sales_order`` after all of that (not as the transition's ``after`` hook), so a
+change an implementation makes (mrp puts the order in production) is recorded, notified and
+published after the confirmation itself.
 """
 
 from __future__ import annotations
@@ -154,8 +157,12 @@ def record_created(session: Session, order: SalesOrder) -> None:
 SALES_ORDER = Workflow(
     name="orders.sales_order", label="sales order", subject="order", states=STATES,
     transitions=[
+        # ``tenon_orders_sales_order_confirmed`` is notified by confirm_sales_order once this change is
+        # recorded, notified (``changed``) and published, so that a change its implementations make
+        # (mrp: ``mark_in_production``) is seen after this one by every listener; a transition's
+        # ``after`` hook would run before ``changed`` and the event.
         Transition("confirm", ("draft",), "confirmed", guard=_guard_confirm, verb="confirmed",
-                   before="tenon_orders_sales_order_confirming", after="tenon_orders_sales_order_confirmed"),
+                   before="tenon_orders_sales_order_confirming"),
         Transition("start_production", ("confirmed",), "in_production", verb="put in production"),
         Transition("finish_production", ("in_production",), "ready", guard=guard_produced, verb="marked ready"),
         Transition("ship_partially", ("confirmed", "in_production", "ready"), "partially_shipped",

@@ -155,7 +155,11 @@ def update_sales_order(
 def confirm_sales_order(session: Session, order_id: int) -> SalesOrder:
     """``draft`` → ``confirmed``: asks ``tenon_orders_sales_order_confirming`` first (which may veto),
     then notifies ``tenon_orders_sales_order_confirmed``."""
-    return apply(session, get_sales_order(session, order_id), "confirm")
+    order = get_sales_order(session, order_id)
+    change = SALES_ORDER.apply(session, order, "confirm", lines=order_lines(session, order.id))
+    session.info["app"].hooks.notify("tenon_orders_sales_order_confirmed", session=session, order=order,
+                                     lines=change.args["lines"], actor=change.actor)
+    return order
 
 
 def cancel_sales_order(session: Session, order_id: int, *, reason: str = "") -> SalesOrder:
