@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenon.core.errors import NotFound, ValidationError
+from tenon.core.errors import InvalidState, NotFound, ValidationError
 
 from ..models import OPEN_STATES, SalesOrder, SalesOrderLine
 from ._common import _decimal
@@ -26,15 +26,16 @@ def record_produced(session: Session, line_id: int, quantity: Decimal) -> SalesO
     """Add ``quantity`` (negative to correct) to a line's produced quantity. When every line
     of an ``in_production`` order is produced, the order becomes ``ready``.
 
-    :raises ValidationError: the order is not open, or the total would go below zero.
+    :raises InvalidState: the order is not open (``INVALID_STATE``).
+    :raises ValidationError: the total would go below zero.
     """
     line = session.scalar(select(SalesOrderLine).where(SalesOrderLine.id == line_id))
     if line is None:
         raise NotFound(f"no sales order line {line_id}", field="lineId")
     order = get_sales_order(session, line.order_id)
     if order.state not in OPEN_STATES:
-        raise ValidationError(f"sales order {order.number} is {order.state}; production cannot be recorded",
-                              field="state", details={"state": order.state})
+        raise InvalidState(f"sales order {order.number} is {order.state}; production cannot be recorded",
+                           field="state", details={"state": order.state, "allowedFrom": list(OPEN_STATES)})
     quantity = _decimal(quantity, "quantity")
     if line.produced_quantity + quantity < 0:
         raise ValidationError("produced quantity would become negative", field="quantity")

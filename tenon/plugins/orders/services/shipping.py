@@ -79,7 +79,7 @@ def check_shipment_confirming(session: Session, shipment: Shipment) -> None:
     scopes, as :func:`on_shipment_done` does).
 
     :raises NotFound: the shipment names a missing sales order.
-    :raises ValidationError: (field ``state``) the order is not in a shippable state.
+    :raises InvalidState: (``INVALID_STATE``, field ``state``) the order is not in a shippable state.
     """
     if shipment.origin_type == ORIGIN_TYPE:
         _shipped_order(session, shipment)
@@ -91,8 +91,8 @@ def _shipped_order(session: Session, shipment: Shipment) -> SalesOrder:
     if order is None:
         raise NotFound(f"shipment {shipment.number} names a missing sales order {shipment.origin_id}")
     if order.state not in SHIPPABLE_STATES:
-        raise ValidationError(f"sales order {order.number} is {order.state}; its shipment cannot be done",
-                              field="state", details={"state": order.state})
+        raise InvalidState(f"sales order {order.number} is {order.state}; its shipment cannot be done",
+                           field="state", details={"state": order.state, "allowedFrom": list(SHIPPABLE_STATES)})
     return order
 
 
