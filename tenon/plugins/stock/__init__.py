@@ -33,6 +33,7 @@ from tenon.plugins.stock.models import (
     Warehouse,
 )
 from tenon.plugins.stock.schema.types import ProductType, load_product
+from tenon.plugins.stock.services.requisitions import cancel_requisition, close_requisition
 from tenon.plugins.stock.services import (
     approve_requisition,
     cancel_shipment,
@@ -53,7 +54,7 @@ from tenon.plugins.stock.services import (
 __all__ = [
     "Balance", "Category", "InsufficientStock", "Location", "Lot", "Move", "Product", "ProductType", "Receipt",
     "Requisition", "Reservation", "Shipment", "ShipmentLine", "Warehouse",
-    "approve_requisition", "available", "cancel_shipment", "confirm_shipment", "create_product",
+    "approve_requisition", "available", "cancel_requisition", "cancel_shipment", "close_requisition", "confirm_shipment", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
     "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
     "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location",
