@@ -125,15 +125,13 @@ def explode(session: Session, product_id: Any, quantity: Any = 1, *, bom_id: int
     if product.id not in boms:
         raise ValidationError(f"product {product.code} has no active BOM", field="productId")
     out: dict[int, ExplodedLine] = {}
-    # (product, units needed per unit of the top product, path, level, flatten?)
-    frontier: list[tuple[int, Decimal, tuple[int, ...], int, bool]] = [(product.id, Decimal(1), (product.id,), 0, True)]
+    # (product, units per unit of the top product, path, level, flatten it?, must it have a BOM?)
+    frontier: list[tuple[int, Decimal, tuple[int, ...], int, bool, bool]] = [
+        (product.id, Decimal(1), (product.id,), 0, True, True)]
     while frontier:
-        boms.update(_active_boms(session, {p for p, *_ in frontier if p not in boms}))
         nxt = []
-        for pid, per, path, level, flatten in frontier:
-            if pid not in boms:
-                continue
-            for ln in boms[pid][1]:
+        for pid, per, path, level, flatten, _req in frontier:
+            for ln in boms.get(pid, (None, []))[1]:
                 need = per * dec(ln.quantity) * (1 + dec(ln.scrap_factor))
                 cpath = (*path, ln.component_id)
                 if ln.component_id in path:
@@ -141,25 +139,22 @@ def explode(session: Session, product_id: Any, quantity: Any = 1, *, bom_id: int
                     names = [codes.get(i, str(i)) for i in cpath]
                     raise ValidationError(f"BOM cycle: {' → '.join(names)}", field="productId",
                                           details={"path": names})
-                if ln.kind != "component" and flatten:
-                    nxt.append((ln.component_id, need, cpath, level + 1, ln.kind == "phantom"))
-                elif ln.kind != "component":
-                    nxt.append((ln.component_id, need, cpath, level + 1, False))
+                # every sub-BOM is walked (for cycles); only phantoms under flattened parents add up
+                nxt.append((ln.component_id, need, cpath, level + 1, flatten and ln.kind == "phantom",
+                            ln.kind != "component"))
                 if flatten and ln.kind != "phantom":
                     row = out.get(ln.component_id)
                     if row is None:
-                        out[ln.component_id] = ExplodedLine(ln.component_id, Decimal(0), level + 1,
-                                                            ln.kind == "made", Decimal(0))
-                        row = out[ln.component_id]
+                        row = out[ln.component_id] = ExplodedLine(ln.component_id, Decimal(0), level + 1,
+                                                                  ln.kind == "made", Decimal(0))
                     row.per_unit += need
-        missing = [p for p, _per, _path, _lv, _f in nxt if p not in boms]
-        boms.update(_active_boms(session, set(missing)))
-        for p, _per, path, _lv, _f in nxt:
-            if p not in boms:
+        boms.update(_active_boms(session, {p for p, *_ in nxt if p not in boms}))
+        for p, _per, path, _lv, _f, required in nxt:
+            if required and p not in boms:
                 codes = _codes(session, path)
                 raise ValidationError(f"{codes[p]} is a phantom or made sub-assembly without an active BOM",
                                       field="productId", details={"path": [codes[i] for i in path]})
-        frontier = nxt
+        frontier = [n for n in nxt if n[0] in boms]
     for row in out.values():
         row.quantity = (row.per_unit * qty).quantize(FOUR, rounding=ROUND_CEILING)
     return list(out.values())
