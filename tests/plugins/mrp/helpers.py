@@ -43,6 +43,9 @@ REPORT = """mutation($i: OperationReportInput!) { workOrderOperationReport(input
     id goodQuantity scrapQuantity reasonCode operator source minutes lotId } }"""
 SIGNAL = """mutation($i: OperationSignalInput!) { workOrderOperationSignal(input: $i) {
     duplicate report { id goodQuantity source operator } } }"""
+REQ_FIELDS = "id number state lines { id quantity issuedQuantity product { code } }"
+ISSUE_REQ = f"""mutation($id: ID!, $lines: [RequisitionIssueLineInput!]) {{
+    requisitionIssue(id: $id, lines: $lines) {{ {REQ_FIELDS} }} }}"""
 DISPATCH = """query($wc: ID!) { dispatchList(workCenterId: $wc) { availableQuantity
     operation { id sequence state } workOrder { number dueDate priority } } }"""
 
