@@ -222,13 +222,24 @@ def machine_signal(session: Session, *, work_order_id: Any, quantity: Any, key: 
                             source="machine", signal_key=key)
 
 
-def block_operation(session: Session, operation_id: Any, blocked: bool = True) -> WorkOrderOperation:
-    """Hold (or release) an operation: while held it takes no reports (``OPERATION_BLOCKED``).
-    For qc's in-process inspections; reads across work-center scopes."""
+def block_operation(session: Session, operation_id: Any, blocked: bool = True, *,
+                    next_step: bool = False) -> WorkOrderOperation | None:
+    """Hold (or release) an operation, or with ``next_step`` the one after it: while held it takes
+    no reports (``OPERATION_BLOCKED``). For qc's in-process inspections; reads across the actor's
+    work-center scope (the reporting operator cannot see the next work center's operations).
+
+    :returns: the operation changed, or ``None`` when ``next_step`` names the last one.
+    """
     rows = all_rows(session, select(WorkOrderOperation).where(
         WorkOrderOperation.id == decode_id(operation_id, "operationId")))
     if not rows:
         raise ValidationError("no such operation", field="operationId")
-    rows[0].blocked = blocked
+    op = rows[0]
+    if next_step:
+        later = [o for o in operations_of(session, op.work_order_id) if o.sequence > op.sequence]
+        if not later:
+            return None
+        op = later[0]
+    op.blocked = blocked
     session.flush()
-    return rows[0]
+    return op
