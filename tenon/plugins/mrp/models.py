@@ -65,7 +65,7 @@ class Routing(Record, Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("stock_product.id"), index=True)
     version_no: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    __table_args__ = (UniqueConstraint("product_id", "version_no", name="product_version"),)
+    __table_args__ = (UniqueConstraint("product_id", "version_no"),)
 
 
 class RoutingStep(Record, Base):
@@ -85,7 +85,7 @@ class Bom(Record, Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("stock_product.id"), index=True)
     version_no: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    __table_args__ = (UniqueConstraint("product_id", "version_no", name="product_version"),)
+    __table_args__ = (UniqueConstraint("product_id", "version_no"),)
 
 
 class BomLine(Record, Base):
@@ -202,7 +202,7 @@ class ExceptionRule(Record, Base):
     work_center_id: Mapped[int | None] = mapped_column(ForeignKey("mrp_work_center.id"), index=True)
     chain: Mapped[list[str]] = mapped_column(JSON, default=list)
     sla_minutes: Mapped[int] = mapped_column(Integer, default=30)
-    __table_args__ = (UniqueConstraint("type", "work_center_id", name="type_center"),)
+    __table_args__ = (UniqueConstraint("type", "work_center_id"),)
 
 
 class ProductionException(Record, Base):

@@ -141,9 +141,9 @@ class Mutation:
 
     @strawberry.mutation(description="Say which reports count for a work order: operators' or machines'.",
                          extensions=allowed("mrp.work_order", "manage"))
-    async def work_order_set_counting_source(self, info: Info, id: IdArg, source: Annotated[CountingSource, strawberry.argument(
-            description="The source that counts.")]) -> WorkOrderType:
-        return await info.context.run(_wo(work_orders.set_counting_source), id, source.value)
+    async def work_order_set_counting_source(self, info: Info, id: IdArg, counting_source: Annotated[
+            CountingSource, strawberry.argument(description="The source that counts.")]) -> WorkOrderType:
+        return await info.context.run(_wo(work_orders.set_counting_source), id, counting_source.value)
 
     @strawberry.mutation(description="Report good and scrap quantity on an operation of your work center (报工).",
                          extensions=allowed("mrp.operation", "report"))

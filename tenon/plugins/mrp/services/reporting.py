@@ -86,8 +86,12 @@ def report_operation(session: Session, operation_id: Any, *, good: Any, scrap: A
                              reason_code=text(reason_code, "reasonCode", required=False, max_len=40) or None,
                              operator=actor.username if actor is not None else None, minutes=mins,
                              started_at=started_at, ended_at=ended, signal_key=signal_key)
+    # The work order row lock (FOR NO KEY UPDATE: the report's foreign keys only take KEY SHARE)
+    # orders concurrent reports; a replayed signal then finds the first one's key committed.
+    wo = session.scalars(select(WorkOrder).where(WorkOrder.id == op.work_order_id).with_for_update(key_share=True)
+                         .execution_options(populate_existing=True)).one()
     if signal_key is not None:
-        try:  # first, so a concurrent replay waits here for the first one and then counts nothing
+        try:
             with session.begin_nested():
                 session.add(report)
                 session.flush()
@@ -96,9 +100,7 @@ def report_operation(session: Session, operation_id: Any, *, good: Any, scrap: A
             if first is None:
                 raise
             return Reported(first, duplicate=True)
-    wo = session.scalars(select(WorkOrder).where(WorkOrder.id == op.work_order_id).with_for_update()
-                         .execution_options(populate_existing=True)).one()
-    ops = operations_of(session, wo.id)  # fresh: the work order row lock orders concurrent reports
+    ops = operations_of(session, wo.id)  # fresh, under the lock
     _check(wo, op, source)
     idx = next(i for i, o in enumerate(ops) if o.id == op.id)
     prev = ops[idx - 1] if idx > 0 else None

@@ -34,7 +34,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['product_id'], ['stock_product.id'], name=op.f('fk_mrp_bom_product_id_stock_product')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mrp_bom')),
-    sa.UniqueConstraint('product_id', 'version_no', name='product_version')
+    sa.UniqueConstraint('product_id', 'version_no', name=op.f('uq_mrp_bom_product_id_version_no'))
     )
     with op.batch_alter_table('mrp_bom', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mrp_bom_product_id'), ['product_id'], unique=False)
@@ -64,7 +64,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['product_id'], ['stock_product.id'], name=op.f('fk_mrp_routing_product_id_stock_product')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mrp_routing')),
-    sa.UniqueConstraint('product_id', 'version_no', name='product_version')
+    sa.UniqueConstraint('product_id', 'version_no', name=op.f('uq_mrp_routing_product_id_version_no'))
     )
     with op.batch_alter_table('mrp_routing', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mrp_routing_product_id'), ['product_id'], unique=False)
@@ -124,7 +124,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['work_center_id'], ['mrp_work_center.id'], name=op.f('fk_mrp_exception_rule_work_center_id_mrp_work_center')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mrp_exception_rule')),
-    sa.UniqueConstraint('type', 'work_center_id', name='type_center')
+    sa.UniqueConstraint('type', 'work_center_id', name=op.f('uq_mrp_exception_rule_type_work_center_id'))
     )
     with op.batch_alter_table('mrp_exception_rule', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mrp_exception_rule_type'), ['type'], unique=False)
