@@ -25,7 +25,14 @@ def tenon_mrp_operation_reported(session: Session, work_order: WorkOrder, operat
     Called through ``app.hooks.notify`` inside the reporting transaction, after the report row,
     the operation's totals and (for the last operation) the finished-goods receipt are flushed.
     qc implements it to open an in-process inspection and hold the next operation with
-    :func:`tenon.plugins.mrp.block_operation` until it passes. Cannot veto.
+    :func:`tenon.plugins.mrp.block_operation` until it passes. Cannot veto (a ``TenonError``
+    becomes a ``PluginError``).
+
+    :param session: the unit of work's session (the actor's row scopes apply); never commit.
+    :param work_order: the work order (``in_progress``).
+    :param operation: the operation reported on, with its new totals.
+    :param report: the report row (``source`` ``operator`` or ``machine``).
+    :returns: nothing.
 
     Example::
 
@@ -43,8 +50,12 @@ def tenon_mrp_operation_reported(session: Session, work_order: WorkOrder, operat
 def tenon_mrp_work_order_finishing(session: Session, work_order: WorkOrder) -> None:
     """A work order is about to be finished (``in_progress`` → ``done``): the place to refuse.
 
-    Called through ``app.hooks.ask`` (the workflow's ``before`` hook) before the state changes.
-    qc raises a ``TenonError`` until the final inspection is recorded. Everything rolls back.
+    Called through ``app.hooks.ask`` by the work order workflow's ``finish``; qc raises a
+    ``TenonError`` until the final inspection is recorded. Everything rolls back.
+
+    :param session: the unit of work's session (the actor's row scopes apply); never commit.
+    :param work_order: the work order, still ``in_progress``.
+    :returns: nothing.
 
     Example::
 
@@ -59,7 +70,14 @@ def tenon_mrp_work_order_finishing(session: Session, work_order: WorkOrder) -> N
 
 @hookspec
 def tenon_mrp_work_order_done(session: Session, work_order: WorkOrder) -> None:
-    """A work order was finished (state ``done``), in the finishing transaction. Cannot veto.
+    """A work order was finished (state ``done``), in the finishing transaction.
+
+    Called through ``app.hooks.notify`` by the workflow's ``finish``, after the state change and
+    its history row are flushed, before the ``mrp.work_order.done`` event is published. Cannot veto.
+
+    :param session: the unit of work's session (the actor's row scopes apply); never commit.
+    :param work_order: the work order (``done``).
+    :returns: nothing.
 
     Example::
 
@@ -77,6 +95,12 @@ def tenon_mrp_work_order_state_changed(session: Session, work_order: WorkOrder, 
     """Any state change of a work order, after it is flushed and recorded in the history.
 
     Called through ``app.hooks.notify`` (the workflow's ``changed`` hook). Cannot veto.
+
+    :param session: the unit of work's session (the actor's row scopes apply); never commit.
+    :param work_order: the work order in its new state.
+    :param from_state: the previous state.
+    :param to_state: the new state.
+    :returns: nothing.
 
     Example::
 
