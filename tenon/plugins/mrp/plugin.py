@@ -90,7 +90,14 @@ def tenon_event_subscribers(app):
 def tenon_graphql_contributions(app):
     from .schema import contribution
 
-    return contribution(app)
+    return contribution()
+
+
+@hookimpl
+def tenon_demo_data(session, app, progress):
+    from .demo import load
+
+    load(session, progress)
 
 
 @hookimpl

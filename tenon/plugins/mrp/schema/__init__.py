@@ -1,14 +1,12 @@
-"""mrp's GraphQL API: :mod:`.queries`, :mod:`.mutations`, :mod:`.types`, :mod:`.inputs`, :mod:`.loaders`."""
+"""The mrp plugin's GraphQL contribution: :mod:`.queries`, :mod:`.mutations`, :mod:`.types`,
+:mod:`.inputs`, :mod:`.loaders`."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from tenon.core.contributions import SchemaContribution
 
 
-def contribution(app: Any = None) -> SchemaContribution:
-    """The schema contribution of mrp."""
+def contribution() -> SchemaContribution:
     from .mutations import Mutation
     from .queries import Query
 
