@@ -6,6 +6,8 @@ order cancels unstarted work orders and is refused with PRODUCTION_STARTED once 
 
 from __future__ import annotations
 
+import time
+
 from tenon.core.events import deliver_outbox
 
 from .helpers import RELEASE_WO, WO, api_user, dec, mrp_site, product, report
@@ -51,9 +53,16 @@ def test_confirmation_creates_work_orders_and_progress_follows(make_app, make_cl
     wos = site.planner.ok(WOS, {"o": so["id"]})["workOrders"]["nodes"]
     assert [(w["state"], w["dueDate"], w["priority"], w["originLineId"], dec(w["quantity"])) for w in wos] == [
         ("DRAFT", "2026-12-20", 30, so["lines"][0]["id"], dec(10))]
-    deliver_outbox(site.app)  # the first work center's lead hears of the new work order
-    titles = [n["title"] for n in site.lead.ok(NOTES)["notifications"]["nodes"]]
-    assert f"New work order {wos[0]['number']}" in titles
+    # after commit, the first work center's lead hears of the new work order (the server's outbox
+    # worker may be delivering it at the same moment: wait for it)
+    wanted, titles = f"New work order {wos[0]['number']}", []
+    for _ in range(50):
+        deliver_outbox(site.app)
+        titles = [n["title"] for n in site.lead.ok(NOTES)["notifications"]["nodes"]]
+        if wanted in titles:
+            break
+        time.sleep(0.1)
+    assert wanted in titles
     wo = site.planner.ok(RELEASE_WO, {"id": wos[0]["id"]})["workOrderRelease"]
     turn, assy = wo["operations"]
     report(site.op_cnc, turn["id"], 10)
