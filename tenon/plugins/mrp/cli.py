@@ -1,4 +1,4 @@
-"""``tenon mrp …`` commands."""
+"""``tenon mrp …`` commands (a mistake prints one ``error:`` line through the kernel CLI)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,11 @@ def mrp() -> None:
 @click.pass_context
 def escalate(ctx: click.Context) -> None:
     """Escalate unacknowledged production exceptions past their SLA (run it every minute)."""
-    from tenon.core.errors import TenonError
-
     from .services.exceptions import escalate_overdue
 
     app = ctx.obj.app()  # the kernel's CLI state (``tenon --site DIR``)
-    try:
-        with app.transaction(operation="cli:mrp escalate") as s:
-            n = len(escalate_overdue(s))
-    except TenonError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{n} exception(s) escalated")
+    with app.transaction(operation="cli:mrp escalate") as s:
+        moved = escalate_overdue(s)
+    for e in moved:
+        click.echo(f"exception {e.id} ({e.type}) escalated to {e.assigned_to}")
+    click.echo(f"{len(moved)} exception(s) escalated")

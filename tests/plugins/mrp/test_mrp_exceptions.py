@@ -8,6 +8,9 @@ import json
 import struct
 import zlib
 
+from click.testing import CliRunner
+
+from tenon.core.cli import cli as kernel_cli
 from tenon.core.events import deliver_outbox
 
 from .helpers import mrp_site, new_work_order
@@ -72,9 +75,13 @@ def test_report_assign_escalate_and_respond(make_app, make_client):
     _backdate(site.app, exc["id"], 31)
     _backdate(site.app, other["id"], 31)
     assert {n["id"] for n in site.lead.ok(LIST)["productionExceptions"]["nodes"]} == {exc["id"], other["id"]}
-    moved = site.lead.ok(ESCALATE)["productionExceptionsEscalate"]
-    assert moved == [{"id": exc["id"], "assignedTo": "lead2",
-                      "escalations": [{"fromUser": "lead", "toUser": "lead2", "reason": "sla"}]}]  # other: end of chain
+    cli = CliRunner().invoke(kernel_cli, ["--site", str(site.app.site.path), "mrp", "escalate"])
+    assert cli.exit_code == 0 and cli.output.splitlines() == [
+        f"exception {exc['id']} (quality) escalated to lead2", "1 exception(s) escalated"]  # other: end of chain
+    assert site.lead.ok(ESCALATE)["productionExceptionsEscalate"] == []  # lead2 has 30 minutes again
+    moved = site.lead.ok("query { productionExceptions(openOnly: true) { nodes { id assignedTo escalations { fromUser toUser reason } } } }")
+    assert {"id": exc["id"], "assignedTo": "lead2", "escalations": [{"fromUser": "lead", "toUser": "lead2", "reason": "sla"}]} \
+        in moved["productionExceptions"]["nodes"]
     deliver_outbox(site.app)
     assert any("Escalated to you" in n["title"] for n in site.lead2.ok(NOTES)["notifications"]["nodes"])
     assert site.op_cnc.error(RESPOND, {"id": exc["id"]})["extensions"]["code"] == "FORBIDDEN"
