@@ -10,6 +10,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
+from tenon.core.errors import ValidationError
 from tenon.core.ids import decode_id, get_record
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, paginate
@@ -140,6 +141,8 @@ class Query:
         self, info: Info, from_: Annotated[dt.date, strawberry.argument(name="from", description="First day.")],
         to: Annotated[dt.date, strawberry.argument(description="Last day.")],
     ) -> list[ExceptionResponseTime]:
+        if to >= dt.date.max or to < from_:
+            raise ValidationError("to must be on or after from, and before 9999-12-31", field="to")
         rows = await info.context.run(lambda s: exceptions.response_time(s, _start(from_), _start(to + dt.timedelta(days=1))))
         return [ExceptionResponseTime(type=ExceptionKind(r.type), work_center_id=strawberry.ID(str(r.work_center_id)),
                                       count=r.count, responded=r.responded, average_minutes=r.average_minutes,

@@ -47,6 +47,8 @@ def work_center_load(session: Session, start: dt.date, end: dt.date) -> list[Day
     """Per active work center and day in ``[start, end]`` (at most a year), by code then day."""
     if end < start:
         raise ValidationError("to is before from", field="to")
+    if end >= dt.date.max:
+        raise ValidationError("to must be before 9999-12-31", field="to")
     days = (end - start).days + 1
     if days > MAX_DAYS:
         raise ValidationError(f"at most {MAX_DAYS} days at once", field="to")

@@ -74,6 +74,9 @@ def report_operation(session: Session, operation_id: Any, *, good: Any, scrap: A
         raise ValidationError("report a good or a scrap quantity", field="good")
     if scrap_q > 0 and not (reason_code or "").strip():
         raise ValidationError("scrap needs a reason code", field="reasonCode")
+    for name, value in (("startedAt", started_at), ("endedAt", ended_at)):
+        if value is not None and value.tzinfo is None:
+            raise ValidationError(f"{name} needs a time zone (e.g. 2026-12-07T10:00:00+08:00)", field=name)
     ended = ended_at or utcnow()
     if minutes is None and started_at is not None:
         if started_at > ended:
