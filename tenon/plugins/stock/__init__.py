@@ -51,7 +51,13 @@ from .schema.types.products import ProductType, load_product
 from .services.lots import lot_trace, record_consumption
 from .services.products import create_product, ensure_lot
 from .services.receipts import receive
-from .services.requisitions import approve_requisition, create_requisition, issue_requisition
+from .services.requisitions import (
+    approve_requisition,
+    cancel_requisition,
+    close_requisition,
+    create_requisition,
+    issue_requisition,
+)
 from .services.reservations import reserve_for
 from .services.scanning import scan
 from .services.shipments import cancel_shipment, confirm_shipment, create_shipment, pick_shipment
@@ -63,7 +69,8 @@ __all__ = [
     "CountDone", "ReceiptDone", "RequisitionApproved", "RequisitionCancelled", "RequisitionClosed",
     "RequisitionIssued", "ShipmentCancelled", "ShipmentDone", "ShipmentPicked", "TransferDone",
     "COUNT", "RECEIPT", "REQUISITION", "SHIPMENT", "TRANSFER",
-    "approve_requisition", "available", "cancel_shipment", "confirm_shipment", "create_product",
+    "approve_requisition", "available", "cancel_requisition", "cancel_shipment", "close_requisition",
+    "confirm_shipment", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
     "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
     "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location",
