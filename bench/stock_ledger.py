@@ -50,13 +50,13 @@ def build_site(database_url: str | None) -> Any:
 
 
 def master_data(app: Any) -> tuple[list[int], list[int], int, int]:
-    from tenon.plugins.stock import services
-    from tenon.plugins.stock.ledger import default_stock_location, virtual_location
+    from tenon.plugins.stock.services import products
+    from tenon.plugins.stock import default_stock_location, virtual_location
     from tenon.plugins.stock.models import Product, Uom
 
     with app.transaction() as s:
         stock = default_stock_location(s)
-        locs = [stock.id] + [services.create_location(s, code=f"WH/B-{i:02d}", name=f"Bin {i}", parent_id=stock.parent_id).id
+        locs = [stock.id] + [products.create_location(s, code=f"WH/B-{i:02d}", name=f"Bin {i}", parent_id=stock.parent_id).id
                              for i in range(1, 4)]
         supplier, customer = virtual_location(s, "supplier").id, virtual_location(s, "customer").id
         s.execute(insert(Product), [{"code": f"BP-{i:05d}", "name": f"Bench part {i}", "unit": "pcs",
@@ -125,7 +125,7 @@ def bulk_insert_moves(app: Any, rows: list[tuple[Any, ...]]) -> float:
 
 
 def write_balances(app: Any, hist: History, internal: set[int]) -> None:
-    from tenon.plugins.stock.models import Balance
+    from tenon.plugins.stock import Balance
 
     with app.transaction() as s:
         s.execute(delete(Balance).where(Balance.product_id.in_(hist.pids)))
@@ -142,8 +142,8 @@ def write_balances(app: Any, hist: History, internal: set[int]) -> None:
 
 def time_lookups(app: Any, hist: History, n: int) -> dict[str, float]:
     """Microseconds per lookup (median of batches), balance-based vs summing the ledger."""
-    from tenon.plugins.stock.ledger import on_hand
-    from tenon.plugins.stock.models import Move
+    from tenon.plugins.stock import on_hand
+    from tenon.plugins.stock import Move
 
     rng = random.Random(11)
     keys = [(rng.choice(hist.pids), rng.choice(hist.locs)) for _ in range(n)]
@@ -182,7 +182,7 @@ def time_lookups(app: Any, hist: History, n: int) -> dict[str, float]:
 
 
 def service_rate(app: Any, pids: list[int], locs: list[int], n_single: int, n_batched: int) -> dict[str, float]:
-    from tenon.plugins.stock.ledger import move_stock
+    from tenon.plugins.stock import move_stock
 
     rng = random.Random(3)
     out = {}
@@ -190,7 +190,7 @@ def service_rate(app: Any, pids: list[int], locs: list[int], n_single: int, n_ba
     def one(s: Any) -> None:
         p = rng.choice(pids)
         frm, to = rng.sample(locs, 2)
-        from tenon.plugins.stock.ledger import available
+        from tenon.plugins.stock import available
 
         if available(s, p, frm) < 1:
             frm, to = to, frm

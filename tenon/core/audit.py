@@ -7,13 +7,25 @@ before commit the entries are appended to ``core_audit_entry``; each entry's
 ``hash`` covers its content and the previous entry's hash, and the head of the
 chain is kept in ``core_setting``, so :func:`verify` detects a changed, removed
 or truncated entry. PostgreSQL additionally rejects UPDATE/DELETE by trigger.
+
+Anchoring, against someone who can write the database: the hashes are HMAC-SHA256 with the site's
+audit key, kept outside the database (``TENON_AUDIT_KEY``, else the file ``audit.key`` that
+``tenon init`` writes into the site directory), so a rewritten entry cannot be recomputed into a
+valid chain; :func:`checkpoint` appends the chain head to ``audit-checkpoints.jsonl`` in the site
+directory (and ``tenon audit checkpoint`` prints it, for an external log), so deleting the newest
+entries and rewinding the head is detected too. Sites created before keys existed (no key file)
+keep an unkeyed SHA-256 chain.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
+import secrets
+from pathlib import Path
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +43,36 @@ GENESIS = "0" * 64
 _SKIP = {AuditEntry, OutboxMessage, IdempotencyKey, LoginFailure, Setting}
 _SECRET_FIELDS = {"password_hash", "token_hash"}
 _LOCK_ID = 0x7E0A0D17
+KEY_FILE = "audit.key"
+CHECKPOINT_FILE = "audit-checkpoints.jsonl"
+KEY_ENV = "TENON_AUDIT_KEY"
+
+
+def create_key(site_dir: Path) -> Path:
+    """Write a new random audit key to ``site_dir/audit.key`` (mode 0600) unless one exists."""
+    path = Path(site_dir) / KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
+    return path
+
+
+def site_key(site_dir: Path | None) -> bytes | None:
+    """The site's audit key: ``$TENON_AUDIT_KEY``, else ``audit.key`` in the site directory, else ``None``."""
+    value = os.environ.get(KEY_ENV)
+    if not value and site_dir is not None:
+        path = Path(site_dir) / KEY_FILE
+        value = path.read_text(encoding="ascii").strip() if path.is_file() else None
+    return value.encode() if value else None
+
+
+def _session_key(session: Session) -> bytes | None:
+    app = session.info.get("app")
+    site = getattr(app, "site", None)
+    return site_key(site.path) if site is not None else None
 
 
 def _json(value: Any) -> Any:
@@ -94,9 +136,11 @@ def _collect(session: Session, _ctx: Any) -> None:
             })
 
 
-def _digest(prev: str, entry: dict[str, Any]) -> str:
-    body = json.dumps({"prev": prev, **entry}, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(body.encode()).hexdigest()
+def _digest(prev: str, entry: dict[str, Any], key: bytes | None = None) -> str:
+    body = json.dumps({"prev": prev, **entry}, sort_keys=True, separators=(",", ":"), default=str).encode()
+    if key is not None:
+        return hmac.new(key, body, hashlib.sha256).hexdigest()
+    return hashlib.sha256(body).hexdigest()
 
 
 def _content(e: AuditEntry) -> dict[str, Any]:
@@ -121,11 +165,12 @@ def _write(session: Session) -> None:
     prev = head.value["hash"] if head is not None else GENESIS
     count = head.value["count"] if head is not None else 0
     actor = session.info.get("actor")
+    key = _session_key(session)
     now = utcnow().replace(microsecond=0)
     for item in pending:
         entry = AuditEntry(at=now, actor=actor.username if actor else None, operation=session.info["operation"],
                            request_id=session.info.get("request_id"), prev_hash=prev, **item)
-        entry.hash = _digest(prev, _content(entry))
+        entry.hash = _digest(prev, _content(entry), key)
         session.add(entry)
         prev = entry.hash
         count += 1
@@ -138,9 +183,15 @@ def _write(session: Session) -> None:
     session.info.pop("audit_pending", None)
 
 
-def verify(app: Tenon) -> list[str]:
-    """Walk the chain; return a list of problems (empty when the log is intact)."""
+def verify(app: Tenon, checkpoints: Path | None = None) -> list[str]:
+    """Walk the chain; return a list of problems (empty when the log is intact).
+
+    :param checkpoints: a checkpoint file to check the chain against (default: the site's
+        ``audit-checkpoints.jsonl``, when it exists).
+    """
     problems: list[str] = []
+    key = site_key(app.site.path)
+    marks = _read_checkpoints(checkpoints or app.site.path / CHECKPOINT_FILE, key, problems)
     prev = GENESIS
     count = 0
     with app.transaction() as s:
@@ -148,8 +199,12 @@ def verify(app: Tenon) -> list[str]:
             count += 1
             if entry.prev_hash != prev:
                 problems.append(f"entry {entry.id}: previous entry missing or changed (chain broken)")
-            if _digest(entry.prev_hash, _content(entry)) != entry.hash:
+            if not hmac.compare_digest(_digest(entry.prev_hash, _content(entry), key), entry.hash):
                 problems.append(f"entry {entry.id}: content changed after it was written")
+            mark = marks.pop(count, None)
+            if mark is not None and (mark["id"] != entry.id or mark["hash"] != entry.hash):
+                problems.append(f"checkpoint {mark['at']} (entry {mark['id']}, #{count}): entry {entry.id} "
+                                "is not the one checkpointed (rewritten or removed)")
             prev = entry.hash
         head = s.get(Setting, HEAD_KEY)
         if head is not None:
@@ -157,4 +212,51 @@ def verify(app: Tenon) -> list[str]:
                 problems.append(f"{head.value['count'] - count} entry(ies) missing (expected {head.value['count']}, found {count})")
             elif head.value["hash"] != prev:
                 problems.append("the last entries were replaced (head hash differs)")
+    for number, mark in sorted(marks.items()):
+        problems.append(f"checkpoint {mark['at']} (entry {mark['id']}, #{number}): the log has only {count} "
+                        "entries (truncated)")
     return problems
+
+
+def _mark_mac(key: bytes, mark: dict[str, Any]) -> str:
+    body = json.dumps({k: mark[k] for k in ("at", "id", "count", "hash")}, sort_keys=True).encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def _read_checkpoints(path: Path, key: bytes | None, problems: list[str]) -> dict[int, dict[str, Any]]:
+    marks: dict[int, dict[str, Any]] = {}
+    if not path.is_file():
+        return marks
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            mark = json.loads(line)
+            count = int(mark["count"])
+        except (ValueError, KeyError, TypeError):
+            problems.append(f"checkpoint file {path.name} line {number}: unreadable")
+            continue
+        if key is not None and not hmac.compare_digest(str(mark.get("mac", "")), _mark_mac(key, mark)):
+            problems.append(f"checkpoint file {path.name} line {number}: signature does not match")
+            continue
+        if count > 0:
+            marks[count] = mark
+    return marks
+
+
+def checkpoint(app: Tenon, path: Path | None = None) -> dict[str, Any]:
+    """Append the chain head (``at``, last entry ``id``, ``count``, ``hash``, and with a key its
+    ``mac``) as one JSON line to ``path`` (default: the site's ``audit-checkpoints.jsonl``); return it."""
+    with app.transaction() as s:
+        head = s.get(Setting, HEAD_KEY)
+        last = s.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+        count = head.value["count"] if head is not None else 0
+        mark: dict[str, Any] = {"at": utcnow().replace(microsecond=0).isoformat(), "id": last.id if last else 0,
+                                "count": count, "hash": head.value["hash"] if head is not None else GENESIS}
+    key = site_key(app.site.path)
+    if key is not None:
+        mark["mac"] = _mark_mac(key, mark)
+    target = path or app.site.path / CHECKPOINT_FILE
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(mark, sort_keys=True) + "\n")
+    return mark

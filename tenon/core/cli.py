@@ -8,8 +8,10 @@ never a traceback.
 from __future__ import annotations
 
 import getpass
+import json
 import secrets
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -288,17 +290,34 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--checkpoints", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Checkpoint file to check against (default: the site's audit-checkpoints.jsonl).")
 @pass_state
-def audit_verify(state: _State) -> None:
-    """Check the audit log's hash chain; exit 1 when an entry was changed or removed."""
-    from tenon.core.audit import verify
+def audit_verify(state: _State, checkpoints: Path | None) -> None:
+    """Check the audit log's chain (and its checkpoints); exit 1 when an entry was changed or removed."""
+    from tenon.core.audit import site_key, verify
 
-    problems = verify(state.app())
+    app = state.app()
+    if checkpoints is not None and not checkpoints.is_file():
+        raise ConfigError(f"no checkpoint file {checkpoints}")
+    problems = verify(app, checkpoints)
     for p in problems:
         click.echo(f"TAMPERED: {p}")
     if problems:
         sys.exit(1)
-    click.echo("audit log intact")
+    keyed = "keyed" if site_key(app.site.path) is not None else "not keyed: no audit.key or TENON_AUDIT_KEY"
+    click.echo(f"audit log intact ({keyed})")
+
+
+@audit.command("checkpoint")
+@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Append to this file instead of the site's audit-checkpoints.jsonl.")
+@pass_state
+def audit_checkpoint(state: _State, path: Path | None) -> None:
+    """Append the audit chain's head to the checkpoint file and print it (keep a copy elsewhere)."""
+    from tenon.core.audit import checkpoint
+
+    click.echo(json.dumps(checkpoint(state.app(), path), sort_keys=True))
 
 
 @cli.group()

@@ -122,6 +122,11 @@ class Record(IdMixin, AuditedMixin, VersionedMixin):
 
 # --------------------------------------------------------------------------- engines
 
+#: Execution option marking a server's own bookkeeping statements (the once-a-second plugin-set
+#: check), which belong to no request: statement counters (``tenon.core.testing.count_statements``)
+#: leave them out.
+HOUSEKEEPING = "tenon_housekeeping"
+
 
 def sync_url(url: str) -> str:
     u = make_url(url)

@@ -304,7 +304,7 @@ def tenon_event_subscribers(app: Tenon) -> Iterable[Subscriber] | None:
 
         @hookimpl
         def tenon_event_subscribers(app):
-            from tenon.plugins.stock.events import ShipmentDone
+            from tenon.plugins.stock import ShipmentDone
             return [Subscriber(ShipmentDone, on_shipment_done, name="qc.shipment_done")]
 
     Since 0.1 (after-commit only and declared events since 0.2).

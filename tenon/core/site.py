@@ -16,12 +16,14 @@ DEFAULT_SITE = "tenon-site"
 DEFAULTS: dict[str, Any] = {
     "api": {
         "graphiql": True,
-        "introspection": True,
+        "introspection": "authenticated",
         "max_page_size": 100,
         "default_page_size": 50,
         "max_depth": 12,
         "max_aliases": 30,
         "max_tokens": 5000,
+        "max_cost": 50000,
+        "statement_timeout_ms": 15000,
         "plugin_check_seconds": 1.0,
     },
     "auth": {
@@ -43,7 +45,7 @@ CONFIG_TEMPLATE = """\
 
 [api]
 graphiql = true          # the in-browser IDE at /graphql; turn off in production
-introspection = true     # turn off in production
+introspection = "authenticated"   # true: anyone; false: nobody (production)
 max_page_size = 100
 
 [uploads]
@@ -108,6 +110,9 @@ class Site:
                     f'database_url = "{database_url}"',
                 )
             cfg.write_text(text, encoding="utf-8")
+            from tenon.core.audit import create_key  # the audit chain's key lives outside the database
+
+            create_key(root)
         site = cls.load(root)
         if overrides:
             site.config = _merge(site.config, overrides)

@@ -38,10 +38,12 @@ One error code per meaning, for every plugin:
 2. its ``guard(session, record, **args)``, which raises to refuse;
 3. its ``before`` owned hook (a ``…ing`` hook: implementations may veto by raising);
 4. the state change, flushed;
-5. ``record(session, change)``: the plugin's history row;
-6. its ``after`` owned hook and the workflow's ``changed`` hook (past tense: in-transaction
-   reactions, which cannot veto);
-7. ``event(change)`` published for after-commit subscribers (see :mod:`tenon.core.events`).
+5. ``record(session, change)``: the plugin's bookkeeping of the change (its history row, or
+   the effects the change makes, such as stock's ledger moves);
+6. the workflow's ``changed`` hook (past tense: an in-transaction reaction, cannot veto);
+7. ``event(change)`` published for after-commit subscribers (see :mod:`tenon.core.events`);
+8. the transition's ``after`` owned hook (past tense), last, so that a change its
+   implementations make in turn is recorded, notified and published after this one.
 
 An owned hook's spec chooses its arguments among ``session``, the record under the workflow's
 ``subject`` name, ``actor``, ``from_state``, ``to_state`` and the ``args`` given to
@@ -109,7 +111,7 @@ class Workflow:
     :param states: every state, in display order (default: those the transitions name).
     :param state_attr: the record's state attribute.
     :param describe: ``describe(record)`` for messages (default: its ``number`` or id).
-    :param record: ``record(session, change)`` writes the plugin's history row.
+    :param record: ``record(session, change)``: the plugin's bookkeeping (history row, effects).
     :param changed: an owned past-tense hook notified on every change.
     :param event: ``event(change)`` returns the declared event to publish, or ``None``.
     """
@@ -222,8 +224,6 @@ class Workflow:
                              actor=actor, note=note, args=dict(args))
         if self.record is not None:
             self.record(session, change)
-        if t.after is not None:
-            hooks.notify(t.after, **_declared(hooks, t.after, hook_args))
         if self.changed is not None:
             hooks.notify(self.changed, **_declared(hooks, self.changed, hook_args))
         if self.event is not None:
@@ -232,6 +232,10 @@ class Workflow:
             event = self.event(change)
             if event is not None:
                 publish(session, event)
+        # last, so a change an implementation makes from here (mrp putting a just-confirmed order
+        # in production) is recorded, notified and published after this one, in order
+        if t.after is not None:
+            hooks.notify(t.after, **_declared(hooks, t.after, hook_args))
         return change
 
 

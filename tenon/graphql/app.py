@@ -29,9 +29,11 @@ from sqlalchemy.orm import Session
 from strawberry.litestar import make_graphql_controller
 
 from tenon.core.access import site_versions
+from tenon.core.db import HOUSEKEEPING
 from tenon.core.events import deliver_outbox
 from tenon.core.kernel import Tenon
 from tenon.core.site import Site
+from tenon.graphql.body import json_body_guard
 from tenon.graphql.compose import build_schema
 from tenon.graphql.context import Context
 from tenon.graphql.http import bearer_token
@@ -76,12 +78,14 @@ def create_app(tenon: Tenon, *, debug: bool = False) -> Litestar:
         version = site_versions(s)[1]
     server = Server(tenon, version, float(tenon.site.setting("api", "plugin_check_seconds")))
     server.controller = _schema_controller(server)
+    max_body = int(tenon.site.setting("uploads", "max_bytes")) + 1024 * 1024
     return Litestar(
         route_handlers=_routes(server),
         state=State({"tenon": tenon, "server": server}),
         lifespan=[_lifespan(server)],
+        middleware=[json_body_guard(max_body)],  # a non-object or non-UTF-8 JSON body is a 400
         debug=debug,
-        request_max_body_size=int(tenon.site.setting("uploads", "max_bytes")) + 1024 * 1024,
+        request_max_body_size=max_body,
     )
 
 
@@ -122,6 +126,7 @@ async def _follow_plugin_set(server: Server) -> None:
     server.last_check = now
     tenon = server.tenon
     async with tenon.async_engine.connect() as conn:
+        conn = await conn.execution_options(**{HOUSEKEEPING: True})  # not the request's own work
         version = await conn.run_sync(lambda c: site_versions(Session(bind=c))[1])
     if version != server.plugins_version:
         tenon.load(list(tenon.installed_versions()))

@@ -34,8 +34,11 @@ from strawberry.utils.str_converters import to_camel_case
 
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import PluginError
+from tenon.graphql.cost import QueryCost
 from tenon.graphql.errors import ErrorMapping, to_graphql_error
 from tenon.graphql.execution import Transaction
+from tenon.graphql.introspection import SignedInIntrospection
+from tenon.graphql.scalars import InputLimits, scalar_overrides
 
 if TYPE_CHECKING:
     from tenon.core.kernel import Tenon
@@ -156,6 +159,8 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
     site = app.site
     extensions: list[Any] = [
         ErrorMapping,
+        InputLimits,
+        QueryCost,
         Transaction,
         lambda: QueryDepthLimiter(max_depth=int(site.setting("api", "max_depth"))),
         lambda: MaxAliasesLimiter(max_alias_count=int(site.setting("api", "max_aliases"))),
@@ -163,11 +168,15 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ]
-    if not site.setting("api", "introspection"):
+    introspection = site.setting("api", "introspection")
+    if introspection == "authenticated":
+        extensions.append(SignedInIntrospection)
+    elif not introspection:
         extensions.append(DisableIntrospection)
     try:
         return TenonSchema(query=query, mutation=mutation, subscription=subscription, types=types,
-                           extensions=extensions, type_extensions=extend)
+                           extensions=extensions, type_extensions=extend,
+                           scalar_overrides=scalar_overrides())
     except PluginError:
         raise
     except Exception as exc:  # strawberry's DuplicatedTypeName and friends

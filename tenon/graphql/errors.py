@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,9 @@ def domain_error(exc: BaseException) -> TenonError | None:
 
 def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
     original = error.original_error
+    bounded = _bounded_variable_error(error)
+    if bounded is not None:
+        return bounded
     if original is None or isinstance(original, GraphQLError):
         code = (error.extensions or {}).get("code")
         if code is None:
@@ -58,6 +62,21 @@ def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
         positions=error.positions, path=error.path,
         extensions={"code": "INTERNAL_ERROR", "requestId": request_id},
     )
+
+
+_VARIABLE = re.compile(r"^Variable '\$(\w+)' has invalid value(?: at ([^:]*))?:")
+
+
+def _bounded_variable_error(error: GraphQLError) -> GraphQLError | None:
+    """A variable rejected by a bounded scalar (:mod:`tenon.graphql.scalars`): ``VALIDATION`` with the
+    field (the variable, or the path inside it)."""
+    inner = error.original_error
+    if not isinstance(inner, GraphQLError) or (inner.extensions or {}).get("code") != "VALIDATION":
+        return None
+    match = _VARIABLE.match(error.message)
+    field = ((match.group(2) or "").lstrip(".") or match.group(1)) if match else None
+    return GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, extensions={**(inner.extensions or {}), "field": field})
 
 
 class ErrorMapping(SchemaExtension):

@@ -5,9 +5,10 @@ For each operation (after parsing and validation):
 1. open an ``AsyncSession`` and begin its transaction;
 2. resolve the bearer token to an actor, reload Casbin policies when another
    worker changed them, and bind the actor's row scopes to the session;
-3. for a mutation sent with ``Idempotency-Key``: if this user already sent that
-   key, return the stored result without executing (a different request under
-   the same key is a ``CONFLICT``);
+3. for a mutation sent with ``Idempotency-Key``: claim the key, or wait for the
+   request holding it and return its stored result without executing (a
+   different request under the same key is a ``CONFLICT``; see
+   :mod:`tenon.graphql.idempotency`);
 4. execute; on any error roll back everything, else store the idempotent result,
    commit (audit entries are appended just before), and wake the server's outbox
    worker.
@@ -24,16 +25,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
-from graphql import ExecutionResult, GraphQLError
-from sqlalchemy import select
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from tenon.core import auth
 from tenon.core.access import site_versions
-from tenon.core.errors import Conflict
-from tenon.core.models import IdempotencyKey
 from tenon.core.uow import after_commit, begin_unit, bind_actor
+from tenon.graphql import idempotency
+from tenon.graphql.cost import apply_statement_timeout
 
 def _stable(value: Any) -> Any:
     """JSON for a variable value; an uploaded file stands for its name, type and content hash."""
@@ -84,26 +84,34 @@ class Transaction(SchemaExtension):
             begin_unit(session.sync_session, tenon, request_id=context.request_id, **operation)
             await session.begin()
             await context.run(self._authenticate, context)
-            if is_mutation and context.idempotency_key and context.actor is not None:
-                replay = await context.run(self._replay, context, _request_hash(ec.query, ec.variables))
+            keyed = is_mutation and context.idempotency_key and context.actor is not None
+            if keyed:
+                replay = await idempotency.claim(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key,
+                                                 _request_hash(ec.query, ec.variables))
+                await session.rollback()
                 if replay is not None:
                     ec.result = replay
-                    await session.rollback()
                     yield
                     return
+                await session.begin()  # a snapshot that sees the claim (SQLite's WAL needs it to write)
+                await context.run(self._authenticate, context)
             yield
             result = ec.result
             if result is None or getattr(result, "errors", None) or not hasattr(result, "data"):
                 await session.rollback()
+                if keyed:
+                    await idempotency.release(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key)
                 if is_mutation and result is not None and hasattr(result, "data"):
                     result.data = None  # rolled back: no field's data may suggest that part of it happened
                 return
             try:
-                if is_mutation and context.idempotency_key and context.actor is not None:
-                    await context.run(self._remember, context, _request_hash(ec.query, ec.variables), result.data)
+                if keyed:
+                    await context.run(idempotency.remember, context.actor.user_id, context.idempotency_key, result.data)
                 await session.commit()
             except Exception as exc:  # a failed commit must reach the client as an error
                 await session.rollback()
+                if keyed:
+                    await idempotency.release(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key)
                 result.data = None
                 result.errors = [GraphQLError(str(exc), original_error=exc)]
                 return
@@ -112,6 +120,7 @@ class Transaction(SchemaExtension):
     @staticmethod
     def _authenticate(session: Any, context: Any) -> None:
         tenon = context.tenon
+        apply_statement_timeout(session, tenon.site)
         version = site_versions(session)[0]
         if tenon.access.version != version:
             tenon.access.ensure_version(version)
@@ -119,23 +128,3 @@ class Transaction(SchemaExtension):
             context.actor = auth.actor_for_token(session, context.token)
         if context.actor is not None:
             bind_actor(session, tenon, context.actor)
-
-    @staticmethod
-    def _replay(session: Any, context: Any, request_hash: str) -> ExecutionResult | None:
-        row = session.scalar(select(IdempotencyKey).where(
-            IdempotencyKey.user_id == context.actor.user_id, IdempotencyKey.key == context.idempotency_key))
-        if row is None:
-            return None
-        if row.request_hash != request_hash:
-            err = GraphQLError("this Idempotency-Key was already used for a different request",
-                               original_error=Conflict("idempotency key reused with a different request",
-                                                       field="Idempotency-Key"))
-            return ExecutionResult(data=None, errors=[err])
-        return ExecutionResult(data=row.response.get("data"), errors=None)
-
-    @staticmethod
-    def _remember(session: Any, context: Any, request_hash: str, data: Any) -> None:
-        session.add(IdempotencyKey(user_id=context.actor.user_id, key=context.idempotency_key,
-                                   request_hash=request_hash, response={"data": data}))
-        session.flush()
-

@@ -81,7 +81,7 @@ def encode_cursor(offset: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "o":
+        if kind != "o" or not value.isdigit() or len(value) > 19 or int(value) >= 2**63 - 1:
             raise ValueError
         return int(value)
     except (ValueError, UnicodeDecodeError):

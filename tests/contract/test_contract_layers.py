@@ -4,6 +4,9 @@ entry points, and where the GraphQL layer lives.
 * ``tenon.core`` imports neither ``tenon.plugins`` nor ``tenon.graphql``.
 * A plugin imports only ``tenon``, ``tenon.core``, ``tenon.graphql``, itself, and the
   public package (``tenon.plugins.<dep>``, never a submodule) of the plugins in its ``depends``.
+* An *optional* partner's public package (``PluginInfo.optional``) is imported only inside the
+  plugin's ``integrations/<partner>.py``, which the plugin itself imports only lazily (inside a
+  function, when ``app.has_plugin(partner)``), never at module top level.
 * A plugin's tables, their index and constraint names, and its Alembic revisions carry its name.
 * Every bundled plugin is registered in pyproject's ``tenon.plugins`` entry points.
 * There is no top-level ``graphql/`` package.
@@ -77,13 +80,33 @@ def test_the_kernel_imports_neither_plugins_nor_the_graphql_layer():
     assert bad == []
 
 
-def plugin_import_violations(name: str, depends: set[str], repo: Path = REPO) -> list[str]:
+def top_level_lines(path: Path) -> set[int]:
+    """Line numbers of the imports at module top level (not inside a function or class)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out: set[int] = set()
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                out.add(node.lineno)
+            elif isinstance(node, (ast.If, ast.Try)):  # still module level
+                visit(node.body + node.orelse + [s for h in getattr(node, "handlers", []) for s in h.body]
+                      + getattr(node, "finalbody", []))
+
+    visit(tree.body)
+    return out
+
+
+def plugin_import_violations(name: str, depends: set[str], repo: Path = REPO,
+                             optional: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """Import lines of plugin ``name`` (``<repo>/tenon/plugins/<name>``) that break the plugin import rule."""
     own = f"tenon.plugins.{name}"
     plugins = repo / "tenon" / "plugins"
     bad = []
     for path in py_files(plugins / name):
         where = f"{path.relative_to(repo)}"
+        rel = path.relative_to(plugins / name).as_posix()
+        top = top_level_lines(path)
         for line, module, names in imports(path, repo):
             if module == "tenon":
                 targets = [f"tenon.{n}" if n in ("plugins", "core", "graphql") else "tenon" for n in names]
@@ -96,6 +119,19 @@ def plugin_import_violations(name: str, depends: set[str], repo: Path = REPO) ->
                 if parts[0] != "tenon" or target == "tenon" or parts[1] in ("core", "graphql"):
                     continue
                 if target == own or target.startswith(own + "."):
+                    integration = target.removeprefix(own).removeprefix(".").split(".")
+                    if integration == ["integrations"] and names:  # from .integrations import orders
+                        integration = ["integrations", names[0]]
+                    if (integration[0] == "integrations" and len(integration) > 1 and line in top
+                            and not rel.startswith("integrations/")):
+                        bad.append(f"{where}:{line} imports {target} at module top level "
+                                   f"(import it only when app.has_plugin({integration[1]!r}))")
+                    continue
+                if parts[1] == "plugins" and len(parts) == 3 and parts[2] in optional and parts[2] not in depends:
+                    if rel == f"integrations/{parts[2]}.py":
+                        continue
+                    bad.append(f"{where}:{line} imports the optional partner {target} outside "
+                               f"integrations/{parts[2]}.py")
                     continue
                 if parts[1] == "plugins" and len(parts) == 3 and parts[2] in depends:
                     sub = [n for n in names if module == target and
@@ -113,7 +149,7 @@ def plugin_import_violations(name: str, depends: set[str], repo: Path = REPO) ->
 @pytest.mark.parametrize("name", sorted(bundled_dirs()))
 def test_a_plugin_imports_only_the_kernel_and_its_dependencies_public_packages(name):
     cand = plugmod.discover()[name]
-    assert plugin_import_violations(name, set(cand.info.dependency_names)) == []
+    assert plugin_import_violations(name, set(cand.info.dependency_names), optional=set(cand.info.optional)) == []
 
 
 def test_the_import_rule_catches_violations(tmp_path):
@@ -143,6 +179,33 @@ def test_the_import_rule_catches_violations(tmp_path):
         "6 imports tenon.plugins.c (not in its depends)",
         "7 imports tenon.plugins.c (not in its depends)",
         "11 imports tenon.plugins (not a public package)",
+    ]
+
+
+def test_the_import_rule_confines_optional_partners_to_their_integration_module(tmp_path):
+    """On a fake tree where plugin ``b`` lists ``a`` as optional: ``a`` may be imported only in
+    ``b/integrations/a.py``, and ``b`` imports that module only lazily."""
+    for rel in ("tenon/plugins/a/__init__.py", "tenon/plugins/b/__init__.py", "tenon/plugins/b/integrations/__init__.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    (tmp_path / "tenon/plugins/b/integrations/a.py").write_text(
+        "from tenon.plugins.a import SalesOrder\n", encoding="utf-8")       # fine: the integration module
+    (tmp_path / "tenon/plugins/b/plugin.py").write_text(
+        "from .integrations import a\n"                                     # top level: refused
+        "def tenon_event_subscribers(app):\n"
+        "    if app.has_plugin('a'):\n"
+        "        from .integrations.a import subscribers\n"                 # fine: lazily
+        "        return subscribers()\n", encoding="utf-8")
+    (tmp_path / "tenon/plugins/b/services.py").write_text(
+        "from tenon.plugins.a import SalesOrder\n"                          # outside integrations/a.py
+        "def f():\n"
+        "    import tenon.plugins.a\n", encoding="utf-8")                   # even lazily
+    bad = plugin_import_violations("b", set(), repo=tmp_path, optional={"a"})
+    assert sorted(b.split("tenon/plugins/b/")[1] for b in bad) == [
+        "plugin.py:1 imports tenon.plugins.b.integrations at module top level (import it only when "
+        "app.has_plugin('a'))",
+        "services.py:1 imports the optional partner tenon.plugins.a outside integrations/a.py",
+        "services.py:3 imports the optional partner tenon.plugins.a outside integrations/a.py",
     ]
 
 

@@ -62,6 +62,11 @@ def owned_hook_calls() -> list[tuple[Path, int, str, str]]:
                 first = call.args[0] if call.args else None
                 name = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else "?"
                 out.append((path, call.lineno, func.attr, name))
+            # a workflow declaration names the hooks Workflow.apply asks (before) and notifies (after, changed)
+            callee = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            for kw in call.keywords if callee in ("Transition", "Workflow") else ():
+                if kw.arg in ("before", "after", "changed") and isinstance(kw.value, ast.Constant):
+                    out.append((path, call.lineno, "ask" if kw.arg == "before" else "notify", kw.value.value))
     return out
 
 
@@ -108,6 +113,8 @@ def test_a_plugin_that_publishes_declares_its_events(plugin):
     root = TENON / "plugins" / plugin
     publishes = any(
         (call.func.id if isinstance(call.func, ast.Name) else "") == "publish"
+        or ((call.func.id if isinstance(call.func, ast.Name) else "") == "Workflow"
+            and any(k.arg == "event" for k in call.keywords))  # Workflow.apply publishes event(change)
         for path in root.rglob("*.py") for call in calls(path))
     assert publishes and (root / "events.py").is_file()
     assert "def tenon_events(" in (root / "plugin.py").read_text(encoding="utf-8")

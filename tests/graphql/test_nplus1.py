@@ -53,3 +53,20 @@ def test_statement_count_does_not_grow_with_the_page(site, user, query):
     assert counts[5] == counts[50], counts
     # one statement per level plus the per-request ones (policy version, token), never one per row
     assert counts[50] <= (5 if query is NESTED else 9), counts
+
+
+def test_the_servers_plugin_set_check_is_not_counted_as_a_requests_work(make_app, make_client):
+    """The running server checks for plugin installs made elsewhere at most every
+    ``plugin_check_seconds``; that check belongs to no request, so a request costs the same number of
+    statements whether the check fired before it (every request, with 0) or not (once an hour)."""
+    from tenon.core.testing import create_user
+
+    counts = {}
+    for every in (0, 3600):
+        app = make_app(plugins=[], settings={"api": {"plugin_check_seconds": every}})
+        client = make_client(app, create_user(app, "boss", roles=["admin"]))
+        client.ok("{ me { username } }")  # warm up
+        with count_statements(app) as statements:
+            assert client.ok("{ me { username } }")["me"]["username"] == "boss"
+        counts[every] = len(statements)
+    assert counts[0] == counts[3600] > 0, counts

@@ -28,7 +28,8 @@ class UserCreateInput:
     display_name: str = strawberry.field(default="", description="Name shown to people.")
     roles: list[str] = strawberry.field(default_factory=list,
                                         description="Roles to grant; each must be defined by a policy line.")
-    attributes: JSON = strawberry.field(default_factory=dict, description='E.g. {"regions": ["east"]}.')
+    # default null, not {}: graphql-core cannot print a JSON {} default in introspection
+    attributes: JSON | None = strawberry.field(default=None, description='E.g. {"regions": ["east"]}; default none.')
 
 
 @strawberry.input(description="Changes to a user; omitted fields stay as they are.")
@@ -178,7 +179,7 @@ class AdminMutation:
         def create(session: Any) -> UserType:
             check_roles(session, input.roles)
             user = auth.create_user(session, input.username, password=input.password, display_name=input.display_name,
-                                    roles=input.roles, attributes=_check_attributes(input.attributes))
+                                    roles=input.roles, attributes=_check_attributes(input.attributes or {}))
             return user_type(session, user)
 
         return await info.context.run(create)

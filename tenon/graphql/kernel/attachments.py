@@ -32,6 +32,7 @@ from tenon.core.models import Attachment
 from tenon.graphql.http import bearer_token, error_response, require
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, paginate
+from tenon.core.ids import decode_id
 
 log = logging.getLogger("tenon.graphql")
 DOWNLOAD_PATH = "/attachments"
@@ -123,6 +124,7 @@ CONTRIBUTION = SchemaContribution(query=AttachmentQuery, mutation=AttachmentMuta
 
 def _find_download(app: Any, token: str | None, attachment_id: int) -> tuple[Any, str, str]:
     actor = require(app, token, "core.attachment", "read")
+    attachment_id = decode_id(attachment_id)
     with app.transaction(actor=actor) as session:
         row = session.get(Attachment, attachment_id)
         if row is None or not service.readable(session, row):

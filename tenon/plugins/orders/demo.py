@@ -22,8 +22,6 @@ from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
 from tenon.core.demo import demo_user
-from tenon.plugins.orders import services
-from tenon.plugins.orders.models import Customer, SalesOrder, SalesOrderLine, SalesOrderStateChange
 from tenon.plugins.stock import (
     Balance,
     Product,
@@ -33,6 +31,9 @@ from tenon.plugins.stock import (
     move_stock,
     receive,
 )
+
+from .models import Customer, SalesOrder, SalesOrderLine, SalesOrderStateChange
+from .services import customers, production, regions, sales_orders, shipping
 
 REGIONS = [
     ("east", "East China", None), ("zhejiang", "Zhejiang", "east"), ("jiangsu", "Jiangsu", "east"),
@@ -71,7 +72,7 @@ def load_demo(session: Session, progress: Callable[[str], None]) -> None:
     today = utcnow().date()
     progress("regions")
     for code, name, parent in REGIONS:
-        services.ensure_region(session, code=code, name=name, parent_code=parent)
+        regions.ensure_region(session, code=code, name=name, parent_code=parent)
     progress("users: rep_east (east), rep_south (south), rep_multi (east+north), salesmgr, planner")
     demo_user(session, "rep_east", roles=["sales_rep"], display_name="Lin Wei (East China)",
               attributes={"regions": ["east"]})
@@ -99,7 +100,7 @@ def _customers(session: Session, progress: Callable[[str], None]) -> list[Custom
         name = f"{cities[(i // len(LEAVES)) % len(cities)]} {TRADES[i % len(TRADES)]}"
         customer = session.scalar(select(Customer).where(Customer.name == name))
         if customer is None:
-            customer = services.create_customer(
+            customer = customers.create_customer(
                 session, name=name, region_code=region,
                 contacts=[{"name": f"Purchasing {i + 1:02d}", "role": "purchasing", "phone": f"+86 571 8800 {i:04d}",
                            "email": f"purchasing{i + 1:02d}@example.com"}],
@@ -140,7 +141,7 @@ def _orders(session: Session, progress: Callable[[str], None], today: dt.date, c
         order_date = created_at.date()
         lead = 14 + (i % 4) * 7
         requested = order_date + dt.timedelta(days=lead)
-        order = services.create_sales_order(
+        order = sales_orders.create_sales_order(
             session, customer_id=customer.id, lines=lines, order_date=order_date, requested_date=requested,
             priority=("normal", "high", "normal", "urgent", "low")[i % 5], customer_reference=ref)
         _drive(session, order, state)
@@ -177,13 +178,13 @@ def _stage(session: Session, product: Product, quantity: Decimal, ref: str) -> N
 
 
 def _ship(session: Session, order: SalesOrder, half: bool = False) -> None:
-    lines = services.order_lines(session, order.id)
+    lines = sales_orders.order_lines(session, order.id)
     wanted = [{"line_id": ln.id, "quantity": (ln.quantity / 2 if half else ln.quantity - ln.shipped_quantity)}
               for ln in (lines[:1] if half else lines)]
     for w, ln in zip(wanted, lines, strict=False):
         product = session.scalars(select(Product).where(Product.id == ln.product_id)).one()
         _stage(session, product, w["quantity"], order.customer_reference)
-    shipment = services.ship_sales_order(session, order.id, wanted)
+    shipment = shipping.ship_sales_order(session, order.id, wanted)
     confirm_shipment(session, shipment.id)
 
 
@@ -191,23 +192,23 @@ def _drive(session: Session, order: SalesOrder, state: str) -> None:
     if state == "draft":
         return
     if state == "cancelled":
-        services.cancel_sales_order(session, order.id, reason="customer withdrew the enquiry")
+        sales_orders.cancel_sales_order(session, order.id, reason="customer withdrew the enquiry")
         return
     if order.state == "draft":
-        services.confirm_sales_order(session, order.id)
+        sales_orders.confirm_sales_order(session, order.id)
     if state in ("in_production", "ready") and order.state == "confirmed":
-        services.mark_in_production(session, order.id)
+        production.mark_in_production(session, order.id)
     if state in ("in_production", "ready"):
-        for k, line in enumerate(services.order_lines(session, order.id)):
+        for k, line in enumerate(sales_orders.order_lines(session, order.id)):
             part = line.quantity if state == "ready" else (line.quantity / 2 if k == 0 else Decimal(0))
             if part:
-                services.record_produced(session, line.id, part)
+                production.record_produced(session, line.id, part)
     if state == "partially_shipped":
         _ship(session, order, half=True)
     if state in ("shipped", "done"):
         _ship(session, order)
     if state == "done":
-        services.close_sales_order(session, order.id)
+        sales_orders.close_sales_order(session, order.id)
 
 
 def _backdate(session: Session, order: SalesOrder, created_at: dt.datetime, confirmed_at: dt.datetime,
@@ -235,4 +236,4 @@ def _backdate(session: Session, order: SalesOrder, created_at: dt.datetime, conf
 
 
 def _under(session: Session, code: str, top: str) -> bool:
-    return code in set(session.scalars(services.covered_region_codes([top])))
+    return code in set(session.scalars(regions.covered_region_codes([top])))

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tenon.core.access import Actor
-    from tenon.plugins.orders.models import SalesOrder, SalesOrderLine
+    from .models import SalesOrder, SalesOrderLine
 
 
 @hookspec

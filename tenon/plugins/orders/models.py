@@ -84,7 +84,7 @@ class Customer(Record, Base):
 class SalesOrder(Record, Base):
     """A customer's order: ``draft`` → ``confirmed`` → (``in_production`` → ``ready``) →
     ``partially_shipped`` → ``shipped`` → ``done``; ``cancelled`` from draft/confirmed.
-    See ``services.TRANSITIONS``."""
+    See :data:`tenon.plugins.orders.workflows.SALES_ORDER`."""
 
     __tablename__ = "orders_sales_order"
     number: Mapped[str] = mapped_column(String(40), unique=True)

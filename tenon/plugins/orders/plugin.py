@@ -17,14 +17,14 @@ def tenon_plugin_info():
 
 @hookimpl
 def tenon_addhooks(pm):
-    from tenon.plugins.orders import hookspecs
+    from . import hookspecs
 
     pm.add_hookspecs(hookspecs)
 
 
 @hookimpl
 def tenon_models(app):
-    from tenon.plugins.orders.models import MODELS
+    from .models import MODELS
 
     return list(MODELS)
 
@@ -41,12 +41,9 @@ def tenon_policies(app):
 
 @hookimpl
 def tenon_sequences(app):
-    from tenon.core.sequences import SequenceSpec
+    from .services._common import SEQUENCES
 
-    return [
-        SequenceSpec(code="orders.sales_order", prefix="SO-", date_format="%Y-", padding=5),
-        SequenceSpec(code="orders.customer", prefix="C-", padding=5),
-    ]
+    return list(SEQUENCES)
 
 
 @hookimpl
@@ -54,8 +51,8 @@ def tenon_row_scopes(app):
     # One scope name, `region`, on every table that carries region_code; all decided by the
     # read policy of the object named here (order lines and history follow the order's).
     from tenon.core.access import RowScope
-    from tenon.plugins.orders import models as m
-    from tenon.plugins.orders.services import region_scope
+    from . import models as m
+    from .services.regions import region_scope
 
     def scope(model: type, obj: str) -> RowScope:
         return RowScope(model=model, obj=obj, name="region", attribute="regions", criteria=region_scope)
@@ -69,8 +66,15 @@ def tenon_row_scopes(app):
 
 
 @hookimpl
+def tenon_workflows(app):
+    from .workflows import WORKFLOWS
+
+    return list(WORKFLOWS)
+
+
+@hookimpl
 def tenon_events(app):
-    from tenon.plugins.orders.events import EVENTS
+    from .events import EVENTS
 
     return list(EVENTS)
 
@@ -78,7 +82,7 @@ def tenon_events(app):
 @hookimpl
 def tenon_stock_shipment_confirming(session, shipment):
     # In stock's transaction: refuse shipping an order that was cancelled or closed meanwhile.
-    from tenon.plugins.orders.services import check_shipment_confirming
+    from .services.shipping import check_shipment_confirming
 
     check_shipment_confirming(session, shipment)
 
@@ -86,21 +90,20 @@ def tenon_stock_shipment_confirming(session, shipment):
 @hookimpl
 def tenon_stock_shipment_done(session, shipment, lines):
     # In stock's transaction: the order follows its done shipment (cannot refuse any more).
-    from tenon.plugins.orders.services import on_shipment_done
+    from .services.shipping import on_shipment_done
 
     on_shipment_done(session, shipment, lines)
 
 
 @hookimpl
 def tenon_graphql_contributions(app):
-    from tenon.core.contributions import SchemaContribution
-    from tenon.plugins.orders.schema import Mutation, Query, order_lines_field
+    from .schema import contribution
 
-    return SchemaContribution(query=Query, mutation=Mutation, extend={"Product": [order_lines_field()]})
+    return contribution()
 
 
 @hookimpl
 def tenon_demo_data(session, app, progress):
-    from tenon.plugins.orders.demo import load_demo
+    from .demo import load_demo
 
     load_demo(session, progress)

@@ -17,8 +17,8 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from tenon.core.errors import ValidationError
-from tenon.plugins.orders.models import OPEN_STATES, SalesOrder, SalesOrderLine, SalesOrderStateChange
-from tenon.plugins.orders.services import covered_region_codes, get_region
+from .models import OPEN_STATES, SalesOrder, SalesOrderLine, SalesOrderStateChange
+from .services.regions import covered_region_codes, get_region
 
 ZERO = Decimal(0)
 

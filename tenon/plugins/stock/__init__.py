@@ -6,10 +6,13 @@ may import these names.
 GraphQL: ``ProductType`` is the strawberry type named ``Product``; another plugin can declare a field of that
 type and resolve it with ``await load_product(info, product_id)``, which goes through the per-request DataLoader
 (one select for all the products a response needs; ``None`` gives ``None``).
+
+Events (after commit): subscribe with ``Subscriber(ShipmentDone, handler, name=...)``. Workflows
+(``SHIPMENT`` ...): the documents' declared life cycles, for reading (``SHIPMENT.allowed(shipment)``).
 """
 
-from tenon.plugins.stock.errors import InsufficientStock
-from tenon.plugins.stock.ledger import (
+from .errors import InsufficientStock
+from .ledger import (
     available,
     default_stock_location,
     move_stock,
@@ -18,7 +21,7 @@ from tenon.plugins.stock.ledger import (
     release_reservations,
     virtual_location,
 )
-from tenon.plugins.stock.models import (
+from .models import (
     Balance,
     Category,
     Location,
@@ -32,28 +35,42 @@ from tenon.plugins.stock.models import (
     ShipmentLine,
     Warehouse,
 )
-from tenon.plugins.stock.schema.types import ProductType, load_product
-from tenon.plugins.stock.services import (
-    approve_requisition,
-    cancel_shipment,
-    confirm_shipment,
-    create_product,
-    create_requisition,
-    create_shipment,
-    ensure_lot,
-    issue_requisition,
-    lot_trace,
-    pick_shipment,
-    receive,
-    record_consumption,
-    reserve_for,
-    scan,
+from .events import (
+    CountDone,
+    ReceiptDone,
+    RequisitionApproved,
+    RequisitionCancelled,
+    RequisitionClosed,
+    RequisitionIssued,
+    ShipmentCancelled,
+    ShipmentDone,
+    ShipmentPicked,
+    TransferDone,
 )
+from .schema.types.products import ProductType, load_product
+from .services.lots import lot_trace, record_consumption
+from .services.products import create_product, ensure_lot
+from .services.receipts import receive
+from .services.requisitions import (
+    approve_requisition,
+    cancel_requisition,
+    close_requisition,
+    create_requisition,
+    issue_requisition,
+)
+from .services.reservations import reserve_for
+from .services.scanning import scan
+from .services.shipments import cancel_shipment, confirm_shipment, create_shipment, pick_shipment
+from .workflows import COUNT, RECEIPT, REQUISITION, SHIPMENT, TRANSFER
 
 __all__ = [
     "Balance", "Category", "InsufficientStock", "Location", "Lot", "Move", "Product", "ProductType", "Receipt",
     "Requisition", "Reservation", "Shipment", "ShipmentLine", "Warehouse",
-    "approve_requisition", "available", "cancel_shipment", "confirm_shipment", "create_product",
+    "CountDone", "ReceiptDone", "RequisitionApproved", "RequisitionCancelled", "RequisitionClosed",
+    "RequisitionIssued", "ShipmentCancelled", "ShipmentDone", "ShipmentPicked", "TransferDone",
+    "COUNT", "RECEIPT", "REQUISITION", "SHIPMENT", "TRANSFER",
+    "approve_requisition", "available", "cancel_requisition", "cancel_shipment", "close_requisition",
+    "confirm_shipment", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
     "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
     "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tenon.core.demo import demo_user
 
-from . import services
+from .services import products, receipts
 from .ledger import default_stock_location
 from .models import Category, Location, Product
 
@@ -94,7 +94,7 @@ def load(session: Session, progress: Callable[[str], None]) -> None:
     for code, name, parent in CATEGORIES:
         cat = session.scalar(select(Category).where(Category.code == code))
         if cat is None:
-            cat = services.create_category(session, code=code, name=name, parent_id=cats.get(parent) if parent else None)
+            cat = products.create_category(session, code=code, name=name, parent_id=cats.get(parent) if parent else None)
         cats[code] = cat.id
 
     progress("locations")
@@ -103,7 +103,7 @@ def load(session: Session, progress: Callable[[str], None]) -> None:
     for code, name, barcode in LOCATIONS:
         loc = session.scalar(select(Location).where(Location.code == code))
         if loc is None:
-            loc = services.create_location(session, code=code, name=name, kind="internal", parent_id=stock.parent_id,
+            loc = products.create_location(session, code=code, name=name, kind="internal", parent_id=stock.parent_id,
                                            warehouse_id=stock.warehouse_id, barcode=barcode)
         locs[code] = loc.id
 
@@ -112,12 +112,12 @@ def load(session: Session, progress: Callable[[str], None]) -> None:
     for idx, (code, name, unit, kind, tracking, cat, rp, opening, loc_code, lot) in enumerate(PRODUCTS, start=1):
         if session.scalar(select(Product.id).where(Product.code == code)) is not None:
             continue
-        product = services.create_product(session, name=name, code=code, unit=unit, kind=kind, tracking=tracking,
+        product = products.create_product(session, name=name, code=code, unit=unit, kind=kind, tracking=tracking,
                                           category_id=cats[cat], reorder_point=Decimal(rp),
                                           barcode=_ean13(f"692045{idx:06d}") if kind == "finished" else None)
         created += 1
         if Decimal(opening) > 0:
-            services.receive(session, product_id=product.id, quantity=Decimal(opening), location_id=locs[loc_code],
+            receipts.receive(session, product_id=product.id, quantity=Decimal(opening), location_id=locs[loc_code],
                              lot=lot, reference="opening stock")
     progress(f"{created} products created")
 

@@ -10,8 +10,3 @@ class InsufficientStock(TenonError):
 
     code = "INSUFFICIENT_STOCK"
 
-
-class InvalidTransition(TenonError):
-    """A document is not in a state that allows the requested step."""
-
-    code = "INVALID_STATE"

@@ -17,7 +17,7 @@ from tenon.core.hookspecs import hookspec
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from tenon.plugins.stock.models import Shipment, ShipmentLine
+    from .models import Shipment, ShipmentLine
 
 
 @hookspec

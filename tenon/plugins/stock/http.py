@@ -14,18 +14,21 @@ from litestar.response import Response
 
 from tenon.core.errors import NotFound, TenonError, ValidationError
 from tenon.graphql.http import bearer_token, error_response, require
+from tenon.core.ids import decode_id
 
-from . import labels, services
+from . import labels
+from .services import scanning
 
 KINDS = ("product", "lot", "location")
 
 
 def _render(app: Any, token: str | None, kind: str, obj_id: int, fmt: str, symbology: str) -> tuple[bytes, str, str]:
     actor = require(app, token, "stock.product", "read")
+    obj_id = decode_id(obj_id)
     if kind not in KINDS:
         raise NotFound(f"no label kind {kind!r} (product, lot or location)")
     with app.transaction(actor=actor) as session:
-        data = services.label_data(session, kind, obj_id)
+        data = scanning.label_data(session, kind, obj_id)
     try:
         content, ctype = labels.render(data, fmt, symbology)
     except ValueError as exc:

@@ -35,9 +35,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tenon.core.db import Quantity, current_actor, utcnow
-from tenon.core.errors import NotFound, ValidationError
+from tenon.core.errors import InvalidState, NotFound, ValidationError
 
-from .errors import InsufficientStock, InvalidTransition
+from .errors import InsufficientStock
 from .models import Balance, Location, Lot, Move, Product, Reservation, Warehouse
 
 SCALE = Decimal("0.0001")
@@ -276,7 +276,7 @@ def _hold(session: Session, product_id: int, location_id: int, lot_id: int | Non
 
 def _unhold(session: Session, product_id: int, location_id: int, lot_id: int | None, q: Decimal) -> None:
     if session.execute(_UNHOLD, {"p": product_id, "l": location_id, "k": lot_id or 0, "q": q}).rowcount != 1:
-        raise InvalidTransition("the reservation is not covered by its balance; run `tenon stock check`")
+        raise InvalidState("the reservation is not covered by its balance; run `tenon stock check`")
 
 
 def _available_of(session: Session, product_id: int, location_id: int, lot_id: int | None) -> Decimal:
@@ -446,7 +446,7 @@ def complete_moves(session: Session, moves: Iterable[Move]) -> list[Move]:
         select(Reservation).where(Reservation.move_id.in_([m.id for m in moves]), Reservation.state == "active"))}
     for m in moves:
         if m.state != "reserved":
-            raise InvalidTransition(f"move {m.id} is {m.state}, not reserved")
+            raise InvalidState(f"move {m.id} is {m.state}, not reserved")
         res = res_by_move.get(m.id)
         release = res.quantity if res is not None else ZERO
         if not _take(session, m.product_id, m.from_location_id, m.lot_id, m.quantity, release):
@@ -467,7 +467,7 @@ def cancel_moves(session: Session, moves: Iterable[Move]) -> None:
         select(Reservation).where(Reservation.move_id.in_([m.id for m in moves] or [0]), Reservation.state == "active"))}
     for m in moves:
         if m.state == "done":
-            raise InvalidTransition(f"move {m.id} is done; post a correcting move instead")
+            raise InvalidState(f"move {m.id} is done; post a correcting move instead")
         res = res_by_move.get(m.id)
         if res is not None:
             _unhold(session, res.product_id, res.location_id, res.lot_id, res.quantity)
@@ -507,7 +507,7 @@ def release_reservations(session: Session, reservation_ids: Sequence[int]) -> in
         if r.state != "active":
             continue
         if r.move_id is not None:
-            raise InvalidTransition(f"reservation {r.id} belongs to move {r.move_id}; cancel its document instead")
+            raise InvalidState(f"reservation {r.id} belongs to move {r.move_id}; cancel its document instead")
         _unhold(session, r.product_id, r.location_id, r.lot_id, r.quantity)
         r.state = "released"
         count += 1

@@ -27,6 +27,13 @@ def tenon_events(app):
 
 
 @hookimpl
+def tenon_workflows(app):
+    from .workflows import WORKFLOWS
+
+    return list(WORKFLOWS)
+
+
+@hookimpl
 def tenon_models(app):
     from .models import MODELS
 
@@ -45,7 +52,7 @@ def tenon_policies(app):
 
 @hookimpl
 def tenon_sequences(app):
-    from .services import SEQUENCES
+    from .services._common import SEQUENCES
 
     return SEQUENCES
 

@@ -67,7 +67,7 @@ class ProductionPlugin:
 
     @hookimpl
     def tenon_event_subscribers(self, app):
-        from tenon.plugins.orders.events import SalesOrderStateChanged
+        from tenon.plugins.orders import SalesOrderStateChanged
 
         return [Subscriber(SalesOrderStateChanged,
                            lambda session, event: self.events.append((event.payload["from_state"],
@@ -97,14 +97,14 @@ def test_production_moves_the_order_through_in_production_and_ready(make_app, ma
     """fakemrp puts the order (10 discs, 4 calipers) in production on confirmation. Production then
     reports 10 discs and 3 calipers (still in production: 1 caliper short), then 1 more caliper
     (READY). A partial shipment of 5 discs follows, then the rest. An order in production cannot be
-    cancelled (VALIDATION); a confirmed one noted "keep" is refused by fakemrp's cancelling hook.
+    cancelled (INVALID_STATE); a confirmed one noted "keep" is refused by fakemrp's cancelling hook.
     The state-changed hook and the event saw every change of the first order, in order."""
     mrp = ProductionPlugin()
     site = orders_site(make_app, make_client, plugins=("fakemrp",), extra_plugins=[mrp])
     rep, clerk, ids = site["rep_east"], site["clerk"], site.ids
     order = create_order(rep, ids["C-EAST"], [line(ids["BD-01"], 10), line(ids["CP-02"], 4)])
     assert rep.ok(CONFIRM_ORDER, {"id": order["id"]})["salesOrderConfirm"]["state"] == "IN_PRODUCTION"
-    assert rep.error(CANCEL_ORDER, {"id": order["id"], "r": "x"})["extensions"]["code"] == "VALIDATION"
+    assert rep.error(CANCEL_ORDER, {"id": order["id"], "r": "x"})["extensions"]["code"] == "INVALID_STATE"
 
     from tenon.plugins.orders import record_produced
 

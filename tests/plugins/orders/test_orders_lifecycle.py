@@ -96,8 +96,8 @@ def test_shipments_show_on_the_order_and_count_against_the_open_quantity(site):
     assert site.order(order["id"])["state"] == "SHIPPED"
 
 
-def test_illegal_transitions_are_validation_errors_naming_the_state(site):
-    """Each refused step answers VALIDATION with field `state` and the current state in the
+def test_illegal_transitions_are_invalid_state_errors_naming_the_state(site):
+    """Each refused step answers INVALID_STATE with field `state` and the current state in the
     message and details, and leaves the order and its history unchanged."""
     rep, clerk, ids = site["rep_east"], site["clerk"], site.ids
     draft = create_order(rep, ids["C-EAST"], [line(ids["BD-01"], 2)])
@@ -117,7 +117,7 @@ def test_illegal_transitions_are_validation_errors_naming_the_state(site):
     before = {o["id"]: site.order(o["id"]) for o in (draft, confirmed, shipped)}
     for client, doc, variables, state in cases:
         err = client.error(doc, variables)
-        assert err["extensions"]["code"] == "VALIDATION", (doc, err)
+        assert err["extensions"]["code"] == "INVALID_STATE", (doc, err)
         assert err["extensions"]["field"] == "state"
         assert f"is {state}" in err["message"]
         assert err["extensions"]["details"]["state"] == state

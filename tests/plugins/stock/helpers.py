@@ -115,7 +115,7 @@ def ledger_sum(app: Any, product_id: str) -> Decimal:
     """Sum of a product's balances over ALL locations (virtual ones included): always zero."""
     from sqlalchemy import func, select
 
-    from tenon.plugins.stock.models import Balance
+    from tenon.plugins.stock import Balance
 
     with app.transaction() as s:
         return Decimal(str(s.scalar(select(func.coalesce(func.sum(Balance.quantity), 0))

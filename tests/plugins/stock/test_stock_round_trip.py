@@ -196,7 +196,7 @@ def test_done_moves_are_never_changed_and_corrections_are_new_moves(make_app, ma
     moves = site.clerk.ok(MOVES, {"p": disc["id"]})["moves"]
     assert moves["totalCount"] == 3 and all(m["state"] == "done" for m in moves["nodes"])
 
-    from tenon.plugins.stock.models import Move
+    from tenon.plugins.stock import Move
 
     with site.app.transaction() as session:
         assert len(session.scalars(select(Move).where(Move.product_id == int(disc["id"]))).all()) == 3

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 
 from ._common import _id
-from .enums import SalesOrderPriority
+from .types.enums import SalesOrderPriority
 
 
 @strawberry.input(description="A new sales region.")

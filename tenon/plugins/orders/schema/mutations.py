@@ -12,7 +12,7 @@ from strawberry.types import Info
 from tenon.graphql.permissions import allowed
 from tenon.plugins.stock import ShipmentLine
 
-from .. import services
+from ..services import customers, regions, sales_orders, shipping
 from ._common import IdArg, _id
 from .inputs import (
     CustomerCreateInput,
@@ -24,21 +24,23 @@ from .inputs import (
     _contact_dicts,
     _line_dicts,
 )
-from .types import CustomerType, RegionType, SalesOrderShipment, SalesOrderType
+from .types.customers import CustomerType
+from .types.regions import RegionType
+from .types.sales_orders import SalesOrderShipment, SalesOrderType
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Create a sales region.", extensions=allowed("orders.region", "create"))
     async def region_create(self, info: Info, input: Annotated[RegionCreateInput, strawberry.argument(description="The new region.")]) -> RegionType:
-        r = await info.context.run(lambda s: services.create_region(s, code=input.code, name=input.name,
+        r = await info.context.run(lambda s: regions.create_region(s, code=input.code, name=input.name,
                                                                     parent_code=input.parent_code))
         return RegionType.from_model(r)
 
     @strawberry.mutation(description="Create a customer in one of your regions.",
                          extensions=allowed("orders.customer", "create"))
     async def customer_create(self, info: Info, input: Annotated[CustomerCreateInput, strawberry.argument(description="The new customer.")]) -> CustomerType:
-        c = await info.context.run(lambda s: services.create_customer(
+        c = await info.context.run(lambda s: customers.create_customer(
             s, name=input.name, region_code=input.region_code, code=input.code,
             contacts=_contact_dicts(input.contacts), credit_limit=input.credit_limit,
             payment_terms=input.payment_terms, notes=input.notes))
@@ -52,13 +54,13 @@ class Mutation:
                                   "notes": input.notes, "active": input.active}
         if input.credit_limit is not strawberry.UNSET:
             kwargs["credit_limit"] = input.credit_limit
-        c = await info.context.run(lambda s: services.update_customer(s, _id(input.id), **kwargs))
+        c = await info.context.run(lambda s: customers.update_customer(s, _id(input.id), **kwargs))
         return CustomerType.from_model(c)
 
     @strawberry.mutation(description="Create a draft sales order for a customer of your regions.",
                          extensions=allowed("orders.sales_order", "create"))
     async def sales_order_create(self, info: Info, input: Annotated[SalesOrderCreateInput, strawberry.argument(description="The new order.")]) -> SalesOrderType:
-        o = await info.context.run(lambda s: services.create_sales_order(
+        o = await info.context.run(lambda s: sales_orders.create_sales_order(
             s, customer_id=_id(input.customer_id, "customerId"), lines=_line_dicts(input.lines),
             order_date=input.order_date, requested_date=input.requested_date, priority=input.priority.value,
             customer_reference=input.customer_reference, notes=input.notes))
@@ -74,13 +76,13 @@ class Mutation:
         }
         if input.requested_date is not strawberry.UNSET:
             kwargs["requested_date"] = input.requested_date
-        o = await info.context.run(lambda s: services.update_sales_order(s, _id(input.id), **kwargs))
+        o = await info.context.run(lambda s: sales_orders.update_sales_order(s, _id(input.id), **kwargs))
         return SalesOrderType.from_model(o)
 
     @strawberry.mutation(description="Confirm a draft order; production planning may refuse it.",
                          extensions=allowed("orders.sales_order", "confirm"))
     async def sales_order_confirm(self, info: Info, id: IdArg) -> SalesOrderType:
-        return SalesOrderType.from_model(await info.context.run(services.confirm_sales_order, _id(id)))
+        return SalesOrderType.from_model(await info.context.run(sales_orders.confirm_sales_order, _id(id)))
 
     @strawberry.mutation(description="Cancel a draft or confirmed order with nothing shipped.",
                          extensions=allowed("orders.sales_order", "cancel"))
@@ -89,12 +91,12 @@ class Mutation:
         reason: Annotated[str, strawberry.argument(description="Why it is cancelled.")] = "",
     ) -> SalesOrderType:
         return SalesOrderType.from_model(
-            await info.context.run(lambda s: services.cancel_sales_order(s, _id(id), reason=reason)))
+            await info.context.run(lambda s: sales_orders.cancel_sales_order(s, _id(id), reason=reason)))
 
     @strawberry.mutation(description="Close a fully shipped order (shipped → done).",
                          extensions=allowed("orders.sales_order", "close"))
     async def sales_order_close(self, info: Info, id: IdArg) -> SalesOrderType:
-        return SalesOrderType.from_model(await info.context.run(services.close_sales_order, _id(id)))
+        return SalesOrderType.from_model(await info.context.run(sales_orders.close_sales_order, _id(id)))
 
     @strawberry.mutation(description="Ship open quantities of an order from stock: creates a draft stock shipment "
                                      "(confirm it with `shipmentConfirm`; the order follows when it is done).",
@@ -104,7 +106,7 @@ class Mutation:
             {"line_id": _id(x.line_id, f"lines[{i}].lineId"), "quantity": x.quantity} for i, x in enumerate(input.lines)]
 
         def ship(session: Session) -> SalesOrderShipment:
-            shipment = services.ship_sales_order(
+            shipment = shipping.ship_sales_order(
                 session, _id(input.order_id, "orderId"), lines,
                 from_location_id=None if input.from_location_id is None else _id(input.from_location_id,
                                                                                   "fromLocationId"))

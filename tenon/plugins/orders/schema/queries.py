@@ -18,18 +18,15 @@ from tenon.core.db import utcnow
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
 
-from .. import reports, services
+from .. import reports
+from ..services import customers, regions, sales_orders
 from ..models import Customer, Region, SalesOrder
 from ._common import After, First, IdArg, _id
-from .enums import SalesOrderState
-from .types import (
-    CustomerType,
-    CycleTimeBucket,
-    DeliveryCycleTime,
-    OrderProgressType,
-    RegionType,
-    SalesOrderType,
-)
+from .types.customers import CustomerType
+from .types.enums import SalesOrderState
+from .types.regions import RegionType
+from .types.reports import CycleTimeBucket, DeliveryCycleTime, OrderProgressType
+from .types.sales_orders import SalesOrderType
 
 
 
@@ -85,13 +82,13 @@ class Query:
             like = f"%{search.strip()}%"
             stmt = stmt.where(or_(Customer.code.ilike(like), Customer.name.ilike(like)))
         if region_code:
-            stmt = stmt.where(Customer.region_code.in_(services.covered_region_codes([region_code])))
+            stmt = stmt.where(Customer.region_code.in_(regions.covered_region_codes([region_code])))
         return await paginate(info.context, stmt, first=first, after=after, convert=CustomerType.from_model)
 
     @strawberry.field(description="A customer by id (NOT_FOUND outside your regions).",
                       extensions=allowed("orders.customer", "read"))
     async def customer(self, info: Info, id: IdArg) -> CustomerType:
-        return CustomerType.from_model(await info.context.run(services.get_customer, _id(id)))
+        return CustomerType.from_model(await info.context.run(customers.get_customer, _id(id)))
 
     @strawberry.field(description="Sales orders you may see (your regions), newest first.",
                       extensions=allowed("orders.sales_order", "read"))
@@ -110,7 +107,7 @@ class Query:
         if f.customer_id is not None:
             stmt = stmt.where(SalesOrder.customer_id == _id(f.customer_id, "filter.customerId"))
         if f.region_code:
-            stmt = stmt.where(SalesOrder.region_code.in_(services.covered_region_codes([f.region_code])))
+            stmt = stmt.where(SalesOrder.region_code.in_(regions.covered_region_codes([f.region_code])))
         if f.search:
             like = f"%{f.search.strip()}%"
             stmt = stmt.where(or_(SalesOrder.number.ilike(like), SalesOrder.customer_reference.ilike(like)))
@@ -121,7 +118,7 @@ class Query:
     @strawberry.field(description="A sales order by id (NOT_FOUND outside your regions).",
                       extensions=allowed("orders.sales_order", "read"))
     async def sales_order(self, info: Info, id: IdArg) -> SalesOrderType:
-        return SalesOrderType.from_model(await info.context.run(services.get_sales_order, _id(id)))
+        return SalesOrderType.from_model(await info.context.run(sales_orders.get_sales_order, _id(id)))
 
     @strawberry.field(description="Order progress overview: open orders (confirmed to partially shipped), "
                                   "overdue first, then by requested date.",

@@ -6,9 +6,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tenon.core.errors import ValidationError
+from tenon.core.sequences import SequenceSpec
 
 ORDER_SEQUENCE = "orders.sales_order"
 CUSTOMER_SEQUENCE = "orders.customer"
+SEQUENCES = [
+    SequenceSpec(code=ORDER_SEQUENCE, prefix="SO-", date_format="%Y-", padding=5),
+    SequenceSpec(code=CUSTOMER_SEQUENCE, prefix="C-", padding=5),
+]
 #: ``origin_type`` of the stock shipments this plugin asks for.
 ORIGIN_TYPE = "orders.sales_order"
 STATE_CHANGED = "orders.sales_order.state_changed"

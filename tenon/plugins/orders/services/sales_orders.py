@@ -9,22 +9,39 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenon.core.db import current_actor, utcnow
-from tenon.core.errors import Conflict, NotFound, ValidationError
+from tenon.core.db import utcnow
+from tenon.core.errors import Conflict, InvalidState, NotFound, ValidationError
+from tenon.core.ids import decode_id
 from tenon.core.sequences import next_number
 from tenon.plugins.stock import Product
 
 from ..models import OPEN_STATES, PRIORITIES, SalesOrder, SalesOrderLine
+from ..workflows import SALES_ORDER, record_created
 from ._common import _UNSET, ORDER_SEQUENCE, _decimal
 from .customers import get_customer
-from .workflow import _apply, _record, order_lines
 
 
-def get_sales_order(session: Session, order_id: int, *, field_name: str = "id") -> SalesOrder:
-    """The order, if the actor's scope covers it; else ``NOT_FOUND``."""
+def get_sales_order(session: Session, order_id: int | str, *, field_name: str = "id") -> SalesOrder:
+    """The order, if the actor's scope covers it; else ``NOT_FOUND`` (a malformed id: ``VALIDATION``)."""
+    order_id = decode_id(order_id, field_name)
     order = session.scalar(select(SalesOrder).where(SalesOrder.id == order_id))
     if order is None:
         raise NotFound(f"no sales order {order_id}", field=field_name)
+    return order
+
+
+def order_lines(session: Session, order_id: int) -> list[SalesOrderLine]:
+    """The lines of an order, by position (scoped like the order)."""
+    return list(session.scalars(
+        select(SalesOrderLine).where(SalesOrderLine.order_id == order_id)
+        .order_by(SalesOrderLine.position, SalesOrderLine.id)
+    ))
+
+
+def apply(session: Session, order: SalesOrder, action: str, *, note: str = "") -> SalesOrder:
+    """Move ``order`` by ``action`` through :data:`~tenon.plugins.orders.workflows.SALES_ORDER`
+    (its lines are given to the guards and hooks)."""
+    SALES_ORDER.apply(session, order, action, note=note, lines=order_lines(session, order.id))
     return order
 
 
@@ -86,7 +103,7 @@ def create_sales_order(
     session.flush()
     session.add_all(_build_lines(session, order, lines))
     session.flush()
-    _record(session, order, None, "draft")
+    record_created(session, order)
     return order
 
 
@@ -110,7 +127,7 @@ def update_sales_order(
     if version is not None and version != order.version:
         raise Conflict(f"sales order {order.number} was changed by someone else; reload it", field="version")
     if order.state not in ("draft", *OPEN_STATES):
-        raise ValidationError(f"sales order {order.number} is {order.state}; it cannot be edited", field="state",
+        raise InvalidState(f"sales order {order.number} is {order.state}; it cannot be edited", field="state",
                               details={"state": order.state})
     if requested_date is not _UNSET:
         if requested_date is not None and requested_date < order.order_date:
@@ -124,7 +141,7 @@ def update_sales_order(
         order.notes = notes
     if lines is not None:
         if order.state != "draft":
-            raise ValidationError(f"sales order {order.number} is {order.state}; only a draft's lines can change",
+            raise InvalidState(f"sales order {order.number} is {order.state}; only a draft's lines can change",
                                   field="state", details={"state": order.state})
         for old in order_lines(session, order.id):
             session.delete(old)
@@ -138,22 +155,22 @@ def update_sales_order(
 def confirm_sales_order(session: Session, order_id: int) -> SalesOrder:
     """``draft`` → ``confirmed``: asks ``tenon_orders_sales_order_confirming`` first (which may veto),
     then notifies ``tenon_orders_sales_order_confirmed``."""
-    return _apply(session, get_sales_order(session, order_id), "confirm")
+    order = get_sales_order(session, order_id)
+    change = SALES_ORDER.apply(session, order, "confirm", lines=order_lines(session, order.id))
+    session.info["app"].hooks.notify("tenon_orders_sales_order_confirmed", session=session, order=order,
+                                     lines=change.args["lines"], actor=change.actor)
+    return order
 
 
 def cancel_sales_order(session: Session, order_id: int, *, reason: str = "") -> SalesOrder:
     """``draft``/``confirmed`` → ``cancelled`` when nothing is shipped or in an open shipment;
     calls ``tenon_orders_sales_order_cancelling`` first (which may veto)."""
     order = get_sales_order(session, order_id)
-
-    def before(o: SalesOrder) -> None:
-        session.info["app"].hooks.ask("tenon_orders_sales_order_cancelling",
-                                      session=session, order=o, actor=current_actor(session))
-        o.cancel_reason = reason.strip()[:500]
-
-    return _apply(session, order, "cancel", note=reason, before=before)
+    SALES_ORDER.transition(order, "cancel")  # INVALID_STATE before the reason is touched
+    order.cancel_reason = reason.strip()[:500]
+    return apply(session, order, "cancel", note=reason)
 
 
 def close_sales_order(session: Session, order_id: int) -> SalesOrder:
     """``shipped`` → ``done``: the sales side is finished with the order."""
-    return _apply(session, get_sales_order(session, order_id), "close")
+    return apply(session, get_sales_order(session, order_id), "close")

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from tenon.core.access import unscoped
 from tenon.core.db import utcnow
-from tenon.core.errors import NotFound, ValidationError
+from tenon.core.errors import InvalidState, NotFound, ValidationError
 from tenon.plugins.stock import Shipment, ShipmentLine, create_shipment
 
 from ..errors import OverShipment
 from ..models import SHIPPABLE_STATES, SalesOrder, SalesOrderLine
 from ._common import ORIGIN_TYPE, ZERO, _decimal
-from .sales_orders import get_sales_order
-from .workflow import _apply, _fully_shipped, _open_shipment_quantities, order_lines
+from ..workflows import fully_shipped, open_shipment_quantities
+from .sales_orders import apply, get_sales_order, order_lines
 
 
 def ship_sales_order(session: Session, order_id: int, lines: Sequence[Mapping[str, Any]] | None = None, *,
@@ -35,14 +35,14 @@ def ship_sales_order(session: Session, order_id: int, lines: Sequence[Mapping[st
     """
     order = get_sales_order(session, order_id, field_name="orderId")
     if order.state not in SHIPPABLE_STATES:
-        raise ValidationError(f"sales order {order.number} is {order.state}; it cannot be shipped",
-                              field="state", details={"state": order.state, "allowedFrom": list(SHIPPABLE_STATES)})
+        raise InvalidState(f"sales order {order.number} is {order.state}; it cannot be shipped",
+                           field="state", details={"state": order.state, "allowedFrom": list(SHIPPABLE_STATES)})
     # Touch the order first: its optimistic version takes the row lock, so two clerks shipping
     # the same order at once get one shipment and one CONFLICT, never an over-shipment.
     order.updated_at = utcnow()
     session.flush()
     by_id = {line.id: line for line in order_lines(session, order.id)}
-    pending = _open_shipment_quantities(session, order.id)
+    pending = open_shipment_quantities(session, order.id)
 
     def open_qty(line: SalesOrderLine) -> Decimal:
         return line.quantity - line.shipped_quantity - pending.get(line.id, ZERO)
@@ -79,7 +79,7 @@ def check_shipment_confirming(session: Session, shipment: Shipment) -> None:
     scopes, as :func:`on_shipment_done` does).
 
     :raises NotFound: the shipment names a missing sales order.
-    :raises ValidationError: (field ``state``) the order is not in a shippable state.
+    :raises InvalidState: (``INVALID_STATE``, field ``state``) the order is not in a shippable state.
     """
     if shipment.origin_type == ORIGIN_TYPE:
         _shipped_order(session, shipment)
@@ -91,8 +91,8 @@ def _shipped_order(session: Session, shipment: Shipment) -> SalesOrder:
     if order is None:
         raise NotFound(f"shipment {shipment.number} names a missing sales order {shipment.origin_id}")
     if order.state not in SHIPPABLE_STATES:
-        raise ValidationError(f"sales order {order.number} is {order.state}; its shipment cannot be done",
-                              field="state", details={"state": order.state})
+        raise InvalidState(f"sales order {order.number} is {order.state}; its shipment cannot be done",
+                           field="state", details={"state": order.state, "allowedFrom": list(SHIPPABLE_STATES)})
     return order
 
 
@@ -116,7 +116,7 @@ def on_shipment_done(session: Session, shipment: Shipment, lines: Sequence[Shipm
             line.shipped_quantity += Decimal(str(item.quantity))
     session.flush()
     values = list(order_lines_by_id.values())
-    if _fully_shipped(values):
-        _apply(session, order, "ship_fully", note=f"shipment {shipment.number}")
+    if fully_shipped(values):
+        apply(session, order, "ship_fully", note=f"shipment {shipment.number}")
     elif order.state != "partially_shipped" and any(line.shipped_quantity > 0 for line in values):
-        _apply(session, order, "ship_partially", note=f"shipment {shipment.number}")
+        apply(session, order, "ship_partially", note=f"shipment {shipment.number}")

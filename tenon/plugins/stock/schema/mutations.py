@@ -2,228 +2,50 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.orm import Session
 from strawberry.types import Info
 
-from tenon.core.errors import ValidationError
+from tenon.core.ids import decode_id
 from tenon.graphql.permissions import allowed
 
-from .. import ledger, services
-from .types import (
-    CategoryType,
-    CountType,
-    LocationType,
-    LotType,
-    MoveType,
-    ProductType,
-    ReceiptType,
-    RequisitionType,
-    ReservationType,
-    ShipmentType,
-    TransferType,
-    WarehouseType,
+from .. import ledger
+from ..services import counts, lots, products, receipts, requisitions, reservations, scanning, shipments, transfers
+from .inputs import (
+    CategoryCreateInput,
+    CountCreateInput,
+    CountEntryInput,
+    LocationCreateInput,
+    LotConsumptionInput,
+    LotCreateInput,
+    MoveScanInput,
+    ProductCreateInput,
+    ProductUpdateInput,
+    ReceiptCreateInput,
+    RequisitionCreateInput,
+    RequisitionIssueLineInput,
+    ReservationCreateInput,
+    ShipmentCreateInput,
+    TransferCreateInput,
+    WarehouseCreateInput,
 )
+from .types.counts import CountType
+from .types.documents import ReceiptType, RequisitionType, ShipmentType, TransferType
+from .types.moves import MoveType, ReservationType
+from .types.products import CategoryType, LocationType, LotType, ProductType, WarehouseType
 
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="The document id.")]
 
 
 def _int(value: Any, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{field} must be an id", field=field) from None
+    """The record id in ``value``; a malformed one is ``VALIDATION`` naming ``field``."""
+    return decode_id(value, field)
 
 
 def _opt(value: Any, field: str) -> int | None:
     return None if value is None else _int(value, field)
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@strawberry.input(description="A new product.")
-class ProductCreateInput:
-    name: str = strawberry.field(description="Name.")
-    code: str | None = strawberry.field(default=None, description="Unique code; default: the next `P-00001` number.")
-    unit: str = strawberry.field(default="pcs", description="Unit of measure code.")
-    kind: str = strawberry.field(default="finished",
-                                 description="`raw_material`, `semi_finished`, `finished` or `consumable`.")
-    tracking: str = strawberry.field(default="none", description="`none`, `lot` or `serial`.")
-    category_id: strawberry.ID | None = strawberry.field(default=None, description="Category id.")
-    reorder_point: Decimal = strawberry.field(default=Decimal(0), description="Reorder point, in the unit.")
-    barcode: str | None = strawberry.field(default=None, description="Barcode value (unique).")
-
-
-@strawberry.input(description="Changes to a product; omitted fields stay as they are.")
-class ProductUpdateInput:
-    name: str | None = strawberry.field(default=None, description="New name.")
-    kind: str | None = strawberry.field(default=None, description="New kind.")
-    category_id: strawberry.ID | None = strawberry.field(default=None, description="New category id.")
-    reorder_point: Decimal | None = strawberry.field(default=None, description="New reorder point.")
-    barcode: str | None = strawberry.field(default=None, description="New barcode value (empty string removes it).")
-    active: bool | None = strawberry.field(default=None, description="Activate or deactivate.")
-    unit: str | None = strawberry.field(default=None, description="New unit (only while the product has no moves).")
-    tracking: str | None = strawberry.field(default=None, description="New tracking (only while the product has no moves).")
-
-
-@strawberry.input(description="A new product category.")
-class CategoryCreateInput:
-    code: str = strawberry.field(description="Unique code.")
-    name: str = strawberry.field(description="Name.")
-    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Parent category id.")
-
-
-@strawberry.input(description="A new warehouse (its view location and default stock location are created with it).")
-class WarehouseCreateInput:
-    code: str = strawberry.field(description="Unique code, e.g. `WH2`.")
-    name: str = strawberry.field(description="Name.")
-
-
-@strawberry.input(description="A new location.")
-class LocationCreateInput:
-    code: str = strawberry.field(description="Unique code, e.g. `WH/A-01-02`.")
-    name: str = strawberry.field(description="Name.")
-    kind: str = strawberry.field(default="internal", description="`internal`, `supplier`, `customer`, `production`, "
-                                 "`inventory_loss` or `view`.")
-    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Parent location id.")
-    warehouse_id: strawberry.ID | None = strawberry.field(default=None, description="Warehouse id (default: the parent's).")
-    barcode: str | None = strawberry.field(default=None, description="Barcode value (unique).")
-
-
-@strawberry.input(description="A receipt line.")
-class ReceiptLineInput:
-    product_id: strawberry.ID = strawberry.field(description="Product id.")
-    quantity: Decimal = strawberry.field(description="Quantity, in the product's unit.")
-    lot: str | None = strawberry.field(default=None, description="Lot or serial number (required for tracked products).")
-
-
-@strawberry.input(description="A new receipt from a supplier.")
-class ReceiptCreateInput:
-    lines: list[ReceiptLineInput] = strawberry.field(description="What is received.")
-    location_id: strawberry.ID | None = strawberry.field(default=None, description="Internal location (default stock location).")
-    supplier: str = strawberry.field(default="", description="Supplier name or reference.")
-    reference: str = strawberry.field(default="", description="Delivery note or other reference.")
-    origin_type: str | None = strawberry.field(default=None, description="Type of an originating document (a purchase order).")
-    origin_id: int | None = strawberry.field(default=None, description="Id of that document.")
-    validate: bool = strawberry.field(default=False, description="Validate at once (draft → done).")
-
-
-@strawberry.input(description="A requisition line.")
-class RequisitionLineInput:
-    product_id: strawberry.ID = strawberry.field(description="Product id.")
-    quantity: Decimal = strawberry.field(description="Quantity requested.")
-
-
-@strawberry.input(description="A new material requisition (领料申请).")
-class RequisitionCreateInput:
-    lines: list[RequisitionLineInput] = strawberry.field(description="What is requested.")
-    origin_type: str | None = strawberry.field(default=None, description="Type of the requesting document (`mrp.work_order`, ...).")
-    origin_id: int | None = strawberry.field(default=None, description="Id of the requesting document.")
-    reference: str = strawberry.field(default="", description="Free reference.")
-    from_location_id: strawberry.ID | None = strawberry.field(default=None, description="Issue from (default stock location).")
-    to_location_id: strawberry.ID | None = strawberry.field(default=None, description="Issue to (default production location).")
-
-
-@strawberry.input(description="A quantity to issue on a requisition line.")
-class RequisitionIssueLineInput:
-    line_id: strawberry.ID = strawberry.field(description="Requisition line id.")
-    quantity: Decimal = strawberry.field(description="Quantity to issue now.")
-    lot_id: strawberry.ID | None = strawberry.field(default=None, description="Lot to issue (default: first-in first-out).")
-
-
-@strawberry.input(description="A shipment line.")
-class ShipmentLineInput:
-    product_id: strawberry.ID = strawberry.field(description="Product id.")
-    quantity: Decimal = strawberry.field(description="Quantity to ship.")
-    origin_line_id: int | None = strawberry.field(default=None, description="Id of the origin document's line.")
-    lot_id: strawberry.ID | None = strawberry.field(default=None, description="Ship this lot (default: first-in first-out).")
-
-
-@strawberry.input(description="A new shipment to a customer.")
-class ShipmentCreateInput:
-    origin_type: str = strawberry.field(description="Type of the origin document (`orders.sales_order`, ...).")
-    origin_id: int = strawberry.field(description="Id of the origin document.")
-    lines: list[ShipmentLineInput] = strawberry.field(description="What to ship.")
-    reference: str = strawberry.field(default="", description="Free reference.")
-
-
-@strawberry.input(description="A transfer line.")
-class TransferLineInput:
-    product_id: strawberry.ID = strawberry.field(description="Product id.")
-    quantity: Decimal = strawberry.field(description="Quantity.")
-    lot_id: strawberry.ID | None = strawberry.field(default=None, description="Lot (default: first-in first-out).")
-
-
-@strawberry.input(description="A new internal transfer.")
-class TransferCreateInput:
-    from_location_id: strawberry.ID = strawberry.field(description="Source internal location.")
-    to_location_id: strawberry.ID = strawberry.field(description="Destination internal location.")
-    lines: list[TransferLineInput] = strawberry.field(description="What to move.")
-    reference: str = strawberry.field(default="", description="Free reference.")
-    validate: bool = strawberry.field(default=False, description="Validate at once (draft → done).")
-
-
-@strawberry.input(description="A handheld move: scanned locations and item.")
-class MoveScanInput:
-    from_code: str = strawberry.field(description="Scanned source location (barcode or code).")
-    to_code: str = strawberry.field(description="Scanned destination location (barcode or code).")
-    item_code: str = strawberry.field(description="Scanned product (barcode or code) or lot barcode.")
-    quantity: Decimal = strawberry.field(description="Quantity to move.")
-    lot_code: str | None = strawberry.field(default=None, description="Lot number, when the item scanned is a product.")
-
-
-@strawberry.input(description="A new cycle count.")
-class CountCreateInput:
-    location_id: strawberry.ID | None = strawberry.field(default=None, description="Count this internal location.")
-    product_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Count these products.")
-    reference: str = strawberry.field(default="", description="Free reference.")
-
-
-@strawberry.input(description="A counted quantity: a count line, or a product found at a location.")
-class CountEntryInput:
-    counted_quantity: Decimal = strawberry.field(description="Quantity found.")
-    line_id: strawberry.ID | None = strawberry.field(default=None, description="The count line counted.")
-    product_id: strawberry.ID | None = strawberry.field(default=None, description="Or: the product found.")
-    location_id: strawberry.ID | None = strawberry.field(default=None, description="Its location (default: the count's).")
-    lot: str | None = strawberry.field(default=None, description="Its lot number (tracked products).")
-
-
-@strawberry.input(description="A component lot consumed into a produced lot.")
-class LotConsumedInput:
-    lot_id: strawberry.ID = strawberry.field(description="Component lot id.")
-    quantity: Decimal = strawberry.field(description="Quantity consumed.")
-
-
-@strawberry.input(description="Genealogy: component lots that went into a produced lot.")
-class LotConsumptionInput:
-    produced_lot_id: strawberry.ID = strawberry.field(description="The produced lot id.")
-    consumed: list[LotConsumedInput] = strawberry.field(description="The component lots and quantities.")
-    origin_type: str | None = strawberry.field(default=None, description="Type of the producing document.")
-    origin_id: int | None = strawberry.field(default=None, description="Id of the producing document.")
-
-
-@strawberry.input(description="A new lot or serial number.")
-class LotCreateInput:
-    product_id: strawberry.ID = strawberry.field(description="Product id (a tracked product).")
-    code: str = strawberry.field(description="Lot or serial number.")
-    barcode: str | None = strawberry.field(default=None, description="Barcode value (default `PRODUCTCODE/LOT`).")
-
-
-@strawberry.input(description="Stock to hold for a document.")
-class ReservationCreateInput:
-    product_id: strawberry.ID = strawberry.field(description="Product id.")
-    quantity: Decimal = strawberry.field(description="Quantity to hold.")
-    origin_type: str = strawberry.field(description="Type of the document it is held for.")
-    origin_id: int = strawberry.field(description="Id of that document.")
-    location_id: strawberry.ID | None = strawberry.field(default=None, description="Internal location (default stock location).")
-    lot_id: strawberry.ID | None = strawberry.field(default=None, description="Lot (default: first-in first-out).")
-
-
-# --------------------------------------------------------------------------- mutations
 
 
 @strawberry.type
@@ -234,7 +56,7 @@ class StockMutation:
     async def product_create(self, info: Info, input: Annotated[ProductCreateInput, strawberry.argument(
             description="The product.")]) -> ProductType:
         i = input
-        return await info.context.run(lambda s: ProductType.from_model(services.create_product(
+        return await info.context.run(lambda s: ProductType.from_model(products.create_product(
             s, name=i.name, code=i.code, unit=i.unit, kind=i.kind, tracking=i.tracking,
             category_id=_opt(i.category_id, "categoryId"), reorder_point=i.reorder_point, barcode=i.barcode)))
 
@@ -248,13 +70,13 @@ class StockMutation:
         changes = dict(name=i.name, kind=i.kind, category_id=_opt(i.category_id, "categoryId"),
                        reorder_point=i.reorder_point, barcode=i.barcode, active=i.active, unit=i.unit, tracking=i.tracking)
         return await info.context.run(lambda s: ProductType.from_model(
-            services.update_product(s, _int(id, "id"), **changes)))
+            products.update_product(s, _int(id, "id"), **changes)))
 
     @strawberry.mutation(description="Create a product category.", extensions=allowed("stock.product", "create"))
     async def product_category_create(self, info: Info, input: Annotated[CategoryCreateInput, strawberry.argument(
             description="The category.")]) -> CategoryType:
         i = input
-        return await info.context.run(lambda s: CategoryType.from_model(services.create_category(
+        return await info.context.run(lambda s: CategoryType.from_model(products.create_category(
             s, code=i.code, name=i.name, parent_id=_opt(i.parent_id, "parentId"))))
 
     @strawberry.mutation(description="Create a warehouse with its view and stock locations.",
@@ -262,13 +84,13 @@ class StockMutation:
     async def warehouse_create(self, info: Info, input: Annotated[WarehouseCreateInput, strawberry.argument(
             description="The warehouse.")]) -> WarehouseType:
         return await info.context.run(lambda s: WarehouseType.from_model(
-            services.create_warehouse(s, code=input.code, name=input.name)))
+            products.create_warehouse(s, code=input.code, name=input.name)))
 
     @strawberry.mutation(description="Create a location.", extensions=allowed("stock.location", "create"))
     async def location_create(self, info: Info, input: Annotated[LocationCreateInput, strawberry.argument(
             description="The location.")]) -> LocationType:
         i = input
-        return await info.context.run(lambda s: LocationType.from_model(services.create_location(
+        return await info.context.run(lambda s: LocationType.from_model(products.create_location(
             s, code=i.code, name=i.name, kind=i.kind, parent_id=_opt(i.parent_id, "parentId"),
             warehouse_id=_opt(i.warehouse_id, "warehouseId"), barcode=i.barcode)))
 
@@ -276,7 +98,7 @@ class StockMutation:
                          extensions=allowed("stock.lot", "create"))
     async def lot_create(self, info: Info, input: Annotated[LotCreateInput, strawberry.argument(
             description="The lot.")]) -> LotType:
-        return await info.context.run(lambda s: LotType.from_model(services.ensure_lot(
+        return await info.context.run(lambda s: LotType.from_model(products.ensure_lot(
             s, _int(input.product_id, "productId"), input.code, barcode=input.barcode, field="code")))
 
     @strawberry.mutation(description="Record that component lots went into a produced lot (traceability).",
@@ -286,7 +108,7 @@ class StockMutation:
         i = input
 
         def run(s: Session) -> LotType:
-            services.record_consumption(
+            lots.record_consumption(
                 s, produced_lot_id=_int(i.produced_lot_id, "producedLotId"),
                 consumed=[{"lot_id": _int(c.lot_id, f"consumed[{n}].lotId"), "quantity": c.quantity}
                           for n, c in enumerate(i.consumed)],
@@ -308,13 +130,13 @@ class StockMutation:
             raise Forbidden("not allowed: validate on stock.receipt")
 
         def run(s: Session) -> ReceiptType:
-            r = services.create_receipt(
+            r = receipts.create_receipt(
                 s, lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity,
                            "lot": ln.lot} for n, ln in enumerate(i.lines)],
                 location_id=_opt(i.location_id, "locationId"), supplier=i.supplier, reference=i.reference,
                 origin_type=i.origin_type, origin_id=i.origin_id)
             if i.validate:
-                r = services.validate_receipt(s, r.id)
+                r = receipts.validate_receipt(s, r.id)
             return ReceiptType.from_model(r)
 
         return await info.context.run(run)
@@ -322,11 +144,11 @@ class StockMutation:
     @strawberry.mutation(description="Validate a draft receipt: the stock arrives (event `stock.receipt.done`).",
                          extensions=allowed("stock.receipt", "validate"))
     async def receipt_validate(self, info: Info, id: IdArg) -> ReceiptType:
-        return await info.context.run(lambda s: ReceiptType.from_model(services.validate_receipt(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ReceiptType.from_model(receipts.validate_receipt(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft receipt.", extensions=allowed("stock.receipt", "cancel"))
     async def receipt_cancel(self, info: Info, id: IdArg) -> ReceiptType:
-        return await info.context.run(lambda s: ReceiptType.from_model(services.cancel_receipt(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ReceiptType.from_model(receipts.cancel_receipt(s, _int(id, "id"))))
 
     # ------------------------------------------------------------------ requisitions
     @strawberry.mutation(description="Create a draft material requisition.",
@@ -334,7 +156,7 @@ class StockMutation:
     async def requisition_create(self, info: Info, input: Annotated[RequisitionCreateInput, strawberry.argument(
             description="The requisition.")]) -> RequisitionType:
         i = input
-        return await info.context.run(lambda s: RequisitionType.from_model(services.create_requisition(
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.create_requisition(
             s, lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity}
                       for n, ln in enumerate(i.lines)],
             origin_type=i.origin_type, origin_id=i.origin_id, reference=i.reference,
@@ -344,7 +166,7 @@ class StockMutation:
     @strawberry.mutation(description="Approve a draft requisition (event `stock.requisition.approved`).",
                          extensions=allowed("stock.requisition", "approve"))
     async def requisition_approve(self, info: Info, id: IdArg) -> RequisitionType:
-        return await info.context.run(lambda s: RequisitionType.from_model(services.approve_requisition(s, _int(id, "id"))))
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.approve_requisition(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Issue materials to production, all that is open or the given quantities "
                          "(event `stock.requisition.issued`).", extensions=allowed("stock.requisition", "issue"))
@@ -357,17 +179,17 @@ class StockMutation:
             {"line_id": _int(ln.line_id, f"lines[{n}].lineId"), "quantity": ln.quantity,
              "lot_id": _opt(ln.lot_id, f"lines[{n}].lotId")} for n, ln in enumerate(lines)]
         return await info.context.run(lambda s: RequisitionType.from_model(
-            services.issue_requisition(s, _int(id, "id"), todo)))
+            requisitions.issue_requisition(s, _int(id, "id"), todo)))
 
     @strawberry.mutation(description="Close a requisition (nothing more will be issued).",
                          extensions=allowed("stock.requisition", "close"))
     async def requisition_close(self, info: Info, id: IdArg) -> RequisitionType:
-        return await info.context.run(lambda s: RequisitionType.from_model(services.close_requisition(s, _int(id, "id"))))
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.close_requisition(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft or approved requisition.",
                          extensions=allowed("stock.requisition", "cancel"))
     async def requisition_cancel(self, info: Info, id: IdArg) -> RequisitionType:
-        return await info.context.run(lambda s: RequisitionType.from_model(services.cancel_requisition(s, _int(id, "id"))))
+        return await info.context.run(lambda s: RequisitionType.from_model(requisitions.cancel_requisition(s, _int(id, "id"))))
 
     # ------------------------------------------------------------------ shipments
     @strawberry.mutation(description="Create a draft shipment from the default stock location to the customer location.",
@@ -375,7 +197,7 @@ class StockMutation:
     async def shipment_create(self, info: Info, input: Annotated[ShipmentCreateInput, strawberry.argument(
             description="The shipment.")]) -> ShipmentType:
         i = input
-        return await info.context.run(lambda s: ShipmentType.from_model(services.create_shipment(
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.create_shipment(
             s, origin_type=i.origin_type, origin_id=i.origin_id, reference=i.reference,
             lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity,
                     "origin_line_id": ln.origin_line_id, "lot_id": _opt(ln.lot_id, f"lines[{n}].lotId")}
@@ -384,17 +206,17 @@ class StockMutation:
     @strawberry.mutation(description="Pick a shipment: reserve its stock (INSUFFICIENT_STOCK when short).",
                          extensions=allowed("stock.shipment", "pick"))
     async def shipment_pick(self, info: Info, id: IdArg) -> ShipmentType:
-        return await info.context.run(lambda s: ShipmentType.from_model(services.pick_shipment(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.pick_shipment(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Confirm a shipment (发货确认): other plugins may refuse it; the stock leaves "
                          "(event `stock.shipment.done`).", extensions=allowed("stock.shipment", "confirm"))
     async def shipment_confirm(self, info: Info, id: IdArg) -> ShipmentType:
-        return await info.context.run(lambda s: ShipmentType.from_model(services.confirm_shipment(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.confirm_shipment(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft or picked shipment, releasing its reservations.",
                          extensions=allowed("stock.shipment", "cancel"))
     async def shipment_cancel(self, info: Info, id: IdArg) -> ShipmentType:
-        return await info.context.run(lambda s: ShipmentType.from_model(services.cancel_shipment(s, _int(id, "id"))))
+        return await info.context.run(lambda s: ShipmentType.from_model(shipments.cancel_shipment(s, _int(id, "id"))))
 
     # ------------------------------------------------------------------ transfers and scanning
     @strawberry.mutation(description="Create an internal transfer (and validate it at once with `validate: true`).",
@@ -404,13 +226,13 @@ class StockMutation:
         i = input
 
         def run(s: Session) -> TransferType:
-            t = services.create_transfer(
+            t = transfers.create_transfer(
                 s, from_location_id=_int(i.from_location_id, "fromLocationId"),
                 to_location_id=_int(i.to_location_id, "toLocationId"), reference=i.reference,
                 lines=[{"product_id": _int(ln.product_id, f"lines[{n}].productId"), "quantity": ln.quantity,
                         "lot_id": _opt(ln.lot_id, f"lines[{n}].lotId")} for n, ln in enumerate(i.lines)])
             if i.validate:
-                t = services.validate_transfer(s, t.id)
+                t = transfers.validate_transfer(s, t.id)
             return TransferType.from_model(t)
 
         return await info.context.run(run)
@@ -418,11 +240,11 @@ class StockMutation:
     @strawberry.mutation(description="Validate a draft internal transfer (event `stock.transfer.done`).",
                          extensions=allowed("stock.transfer", "validate"))
     async def transfer_validate(self, info: Info, id: IdArg) -> TransferType:
-        return await info.context.run(lambda s: TransferType.from_model(services.validate_transfer(s, _int(id, "id"))))
+        return await info.context.run(lambda s: TransferType.from_model(transfers.validate_transfer(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft internal transfer.", extensions=allowed("stock.transfer", "cancel"))
     async def transfer_cancel(self, info: Info, id: IdArg) -> TransferType:
-        return await info.context.run(lambda s: TransferType.from_model(services.cancel_transfer(s, _int(id, "id"))))
+        return await info.context.run(lambda s: TransferType.from_model(transfers.cancel_transfer(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Scan-to-move: move a quantity from a scanned location to another in one call "
                          "(done at once; a tracked product without lot goes first-in first-out).",
@@ -430,7 +252,7 @@ class StockMutation:
     async def move_scan(self, info: Info, input: Annotated[MoveScanInput, strawberry.argument(
             description="The scans.")]) -> list[MoveType]:
         i = input
-        return await info.context.run(lambda s: [MoveType.from_model(m) for m in services.scan_move(
+        return await info.context.run(lambda s: [MoveType.from_model(m) for m in scanning.scan_move(
             s, from_code=i.from_code, to_code=i.to_code, item_code=i.item_code, quantity=i.quantity,
             lot_code=i.lot_code)])
 
@@ -439,7 +261,7 @@ class StockMutation:
     async def reservation_create(self, info: Info, input: Annotated[ReservationCreateInput, strawberry.argument(
             description="What to hold.")]) -> list[ReservationType]:
         i = input
-        return await info.context.run(lambda s: [ReservationType.from_model(r) for r in services.reserve_for(
+        return await info.context.run(lambda s: [ReservationType.from_model(r) for r in reservations.reserve_for(
             s, product_id=_int(i.product_id, "productId"), quantity=i.quantity, origin_type=i.origin_type,
             origin_id=i.origin_id, location_id=_opt(i.location_id, "locationId"), lot_id=_opt(i.lot_id, "lotId"))])
 
@@ -459,7 +281,7 @@ class StockMutation:
             description="The count.")]) -> CountType:
         i = input
         pids = None if i.product_ids is None else [_int(p, f"productIds[{n}]") for n, p in enumerate(i.product_ids)]
-        return await info.context.run(lambda s: CountType.from_model(services.create_count(
+        return await info.context.run(lambda s: CountType.from_model(counts.create_count(
             s, location_id=_opt(i.location_id, "locationId"), product_ids=pids, reference=i.reference)))
 
     @strawberry.mutation(description="Record counted quantities; the system quantity is taken at the same moment.",
@@ -472,13 +294,13 @@ class StockMutation:
                  "product_id": _opt(e.product_id, f"entries[{n}].productId"),
                  "location_id": _opt(e.location_id, f"entries[{n}].locationId"), "lot": e.lot}
                 for n, e in enumerate(entries)]
-        return await info.context.run(lambda s: CountType.from_model(services.record_count(s, _int(id, "id"), todo)))
+        return await info.context.run(lambda s: CountType.from_model(counts.record_count(s, _int(id, "id"), todo)))
 
     @strawberry.mutation(description="Confirm a count: differences become moves to/from the inventory-loss location "
                          "(event `stock.count.done`).", extensions=allowed("stock.count", "confirm"))
     async def count_confirm(self, info: Info, id: IdArg) -> CountType:
-        return await info.context.run(lambda s: CountType.from_model(services.confirm_count(s, _int(id, "id"))))
+        return await info.context.run(lambda s: CountType.from_model(counts.confirm_count(s, _int(id, "id"))))
 
     @strawberry.mutation(description="Cancel a draft count.", extensions=allowed("stock.count", "cancel"))
     async def count_cancel(self, info: Info, id: IdArg) -> CountType:
-        return await info.context.run(lambda s: CountType.from_model(services.cancel_count(s, _int(id, "id"))))
+        return await info.context.run(lambda s: CountType.from_model(counts.cancel_count(s, _int(id, "id"))))

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from tenon.core.errors import ValidationError
+from tenon.core.ids import decode_id
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
 
-from .. import labels, services
+from .. import labels
+from ..services import counts as cycle_counts, lots, products, scanning
 from ..models import (
     Balance,
     Category,
@@ -34,33 +36,12 @@ from ..models import (
     Uom,
     Warehouse,
 )
-from .types import (
-    CategoryType,
-    CountType,
-    InventoryAccuracyType,
-    LabelFormat,
-    LabelKind,
-    LabelSymbology,
-    LabelType,
-    LocationType,
-    LotTraceNodeType,
-    LotTraceType,
-    LotType,
-    MoveType,
-    ProductType,
-    ReceiptType,
-    RequisitionType,
-    ReservationType,
-    ScanKind,
-    ScanResultType,
-    ShipmentType,
-    StockLevelType,
-    TraceDirection,
-    TransferType,
-    UnitType,
-    WarehouseType,
-    num,
-)
+from .types.common import num
+from .types.counts import CountType, InventoryAccuracyType
+from .types.documents import ReceiptType, RequisitionType, ShipmentType, TransferType
+from .types.moves import MoveType, ReservationType, StockLevelType
+from .types.products import CategoryType, LocationType, LotType, ProductType, UnitType, WarehouseType
+from .types.reports import LabelFormat, LabelKind, LabelSymbology, LabelType, LotTraceNodeType, LotTraceType, ScanKind, ScanResultType, TraceDirection
 
 First = Annotated[int | None, strawberry.argument(description="Page size (default and maximum from site settings).")]
 After = Annotated[str | None, strawberry.argument(description="Cursor to continue after (`pageInfo.endCursor`).")]
@@ -68,10 +49,8 @@ IdArg = Annotated[strawberry.ID, strawberry.argument(description="The id.")]
 
 
 def _int(value: Any, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{field} must be an id", field=field) from None
+    """The record id in ``value``; a malformed one is ``VALIDATION`` naming ``field``."""
+    return decode_id(value, field)
 
 
 async def _one(info: Info, model: type, obj_id: Any, convert: Any) -> Any:
@@ -152,7 +131,7 @@ class StockQuery:
         if f.active is not None:
             stmt = stmt.where(Product.active.is_(f.active))
         if f.category_id is not None:
-            ids = await info.context.run(services.category_subtree, _int(f.category_id, "filter.categoryId"))
+            ids = await info.context.run(products.category_subtree, _int(f.category_id, "filter.categoryId"))
             stmt = stmt.where(Product.category_id.in_(ids))
         return await paginate(info.context, stmt, first=first, after=after, convert=ProductType.from_model)
 
@@ -373,7 +352,7 @@ class StockQuery:
             description="Largest absolute difference still counted as accurate, in the product's unit.")] = Decimal(0),
     ) -> InventoryAccuracyType:
         loc = _int(location_id, "locationId") if location_id is not None else None
-        acc = await info.context.run(services.inventory_accuracy, _utc(from_, "from"), _utc(to, "to"), loc, tolerance)
+        acc = await info.context.run(cycle_counts.inventory_accuracy, _utc(from_, "from"), _utc(to, "to"), loc, tolerance)
         ratio = acc.accuracy
         return InventoryAccuracyType(
             counted_lines=acc.counted_lines, accurate_lines=acc.accurate_lines, tolerance=num(acc.tolerance),
@@ -390,10 +369,10 @@ class StockQuery:
         lid = _int(lot_id, "lotId")
 
         def trace(session: Session) -> LotTraceType:
-            nodes = services.lot_trace(session, lid, direction.value)
+            nodes = lots.lot_trace(session, lid, direction.value)
             ids = list(nodes)
-            ship_ids = services.documents_of_lots(session, ids, "stock.shipment")
-            rec_ids = services.documents_of_lots(session, ids, "stock.receipt")
+            ship_ids = lots.documents_of_lots(session, ids, "stock.shipment")
+            rec_ids = lots.documents_of_lots(session, ids, "stock.receipt")
             ships = {s.id: ShipmentType.from_model(s) for s in session.scalars(
                 select(Shipment).where(Shipment.id.in_({i for v in ship_ids.values() for i in v})))}
             recs = {r.id: ReceiptType.from_model(r) for r in session.scalars(
@@ -415,7 +394,7 @@ class StockQuery:
         code: Annotated[str, strawberry.argument(description="The scanned value.")],
     ) -> ScanResultType:
         def resolve(session: Session) -> ScanResultType:
-            r = services.scan(session, code)
+            r = scanning.scan(session, code)
             p = session.get(Product, r.product_id) if r.product_id else None
             lot = session.get(Lot, r.lot_id) if r.lot_id else None
             loc = session.get(Location, r.location_id) if r.location_id else None
@@ -438,7 +417,7 @@ class StockQuery:
         symbology: Annotated[LabelSymbology, strawberry.argument(
             description="For SVG: Code 128 (default) or QR.")] = LabelSymbology.CODE128,
     ) -> LabelType:
-        data = await info.context.run(services.label_data, kind.value.lower(), _int(id, "id"))
+        data = await info.context.run(scanning.label_data, kind.value.lower(), _int(id, "id"))
         try:
             content, ctype = labels.render(data, format.value, symbology.value)
         except ValueError as exc:

@@ -12,17 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
-from tenon.core.errors import ValidationError
-from tenon.core.events import publish
-
-from ..events import CountDone
+from tenon.core.errors import InvalidState, ValidationError
+from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
+from tenon.core.workflow import StateChange
 
 from .. import ledger
-from ..errors import InvalidTransition
 from ..ledger import dec, get_location, get_product, qty, virtual_location
 from ..models import Count, CountLine
-from ._common import ORIGIN, _actor, _get, _lines, _text, _transition
+from ..workflows import COUNT
+from ._common import ORIGIN, _actor, _lines, _text
 from .products import _lot_id
 
 
@@ -70,9 +69,10 @@ def record_count(session: Session, count_id: int, entries: Sequence[dict[str, An
     """Record counted quantities. Each entry names a line (``line_id``) or a
     (``product_id``, ``location_id``, ``lot_id``/``lot``) found on the shelf; the
     system quantity of that balance is recorded at the same moment."""
-    count = _get(session, Count, count_id, "count")
+    count = get_record(session, Count, count_id, what="count")
     if count.state != "draft":
-        raise InvalidTransition(f"count {count.number} is {count.state}")
+        raise InvalidState(f"count {count.number} is {count.state}; it cannot be counted (only from draft)",
+                           field="state", details={"state": count.state, "action": "record", "allowedFrom": ["draft"]})
     _lines(entries, "entries")
     now, actor = utcnow(), _actor(session)
     for i, e in enumerate(entries):
@@ -108,13 +108,25 @@ def record_count(session: Session, count_id: int, entries: Sequence[dict[str, An
 def confirm_count(session: Session, count_id: int) -> Count:
     """Post the differences (counted − system at count time) as moves to or from the
     inventory-loss location; event ``stock.count.done``. Uncounted lines are left out."""
-    count = _get(session, Count, count_id, "count")
-    _transition(session, count, "count", "done")
+    count = get_record(session, Count, count_id, what="count")
+    COUNT.apply(session, count, "confirm")
+    return count
+
+
+def cancel_count(session: Session, count_id: int) -> Count:
+    """Cancel a draft count (nothing is posted)."""
+    count = get_record(session, Count, count_id, what="count")
+    COUNT.apply(session, count, "cancel")
+    return count
+
+
+def post(session: Session, change: StateChange) -> None:
+    """The count workflow's ``record`` step: confirming posts each counted difference."""
+    if change.action != "confirm":
+        return
+    count = change.record
     loss = virtual_location(session, "inventory_loss")
     lines = list(session.scalars(select(CountLine).where(CountLine.count_id == count.id).order_by(CountLine.id)))
-    if not any(ln.counted_quantity is not None for ln in lines):
-        raise ValidationError("nothing was counted", field="entries")
-    adjustments = []
     for i, ln in enumerate(lines):
         if ln.counted_quantity is None:
             continue
@@ -126,18 +138,8 @@ def confirm_count(session: Session, count_id: int) -> Count:
                                   to_location_id=dst, lot_id=ln.lot_id, origin_type=ORIGIN["count"], origin_id=count.id,
                                   origin_line_id=ln.id, reference=count.number, field=f"lines[{i}].")
         ln.move_id = moves[0].id
-        adjustments.append({"product_id": ln.product_id, "location_id": ln.location_id, "lot_id": ln.lot_id,
-                            "difference": str(diff)})
     count.done_at, count.done_by = utcnow(), _actor(session)
     session.flush()
-    publish(session, CountDone(count_id=count.id, number=count.number, adjustments=adjustments))
-    return count
-
-
-def cancel_count(session: Session, count_id: int) -> Count:
-    count = _get(session, Count, count_id, "count")
-    _transition(session, count, "count", "cancelled")
-    return count
 
 
 @dataclass

@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
-from tenon.core.events import publish
-
-from ..events import ReceiptDone
+from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
+from tenon.core.workflow import StateChange
 
 from .. import ledger
 from ..ledger import default_stock_location, get_location, get_product, qty, virtual_location
 from ..models import Receipt, ReceiptLine
-from ._common import ORIGIN, _actor, _get, _lines, _text, _transition
+from ..workflows import RECEIPT
+from ._common import ORIGIN, _actor, _lines, _text
 from .products import ensure_lot
 
 
@@ -52,11 +52,25 @@ def create_receipt(session: Session, *, lines: Sequence[dict[str, Any]], locatio
 
 def validate_receipt(session: Session, receipt_id: int) -> Receipt:
     """Receive the goods: one done move per line from the supplier location; event ``stock.receipt.done``."""
-    receipt = _get(session, Receipt, receipt_id, "receipt")
-    _transition(session, receipt, "receipt", "done")
+    receipt = get_record(session, Receipt, receipt_id, what="receipt")
+    RECEIPT.apply(session, receipt, "validate")
+    return receipt
+
+
+def cancel_receipt(session: Session, receipt_id: int) -> Receipt:
+    """Cancel a draft receipt (nothing moves)."""
+    receipt = get_record(session, Receipt, receipt_id, what="receipt")
+    RECEIPT.apply(session, receipt, "cancel")
+    return receipt
+
+
+def post(session: Session, change: StateChange) -> None:
+    """The receipt workflow's ``record`` step: validating moves every line in from the supplier."""
+    if change.action != "validate":
+        return
+    receipt = change.record
     supplier = virtual_location(session, "supplier")
     lines = list(session.scalars(select(ReceiptLine).where(ReceiptLine.receipt_id == receipt.id).order_by(ReceiptLine.id)))
-    payload_lines = []
     for i, line in enumerate(lines):
         if line.lot_code:
             line.lot_id = ensure_lot(session, line.product_id, line.lot_code, field=f"lines[{i}].lot").id
@@ -64,18 +78,8 @@ def validate_receipt(session: Session, receipt_id: int) -> Receipt:
                           from_location_id=supplier.id, to_location_id=receipt.location_id, lot_id=line.lot_id,
                           origin_type=ORIGIN["receipt"], origin_id=receipt.id, origin_line_id=line.id,
                           reference=receipt.number, field=f"lines[{i}].")
-        payload_lines.append({"product_id": line.product_id, "quantity": str(line.quantity), "lot_id": line.lot_id})
     receipt.done_at, receipt.done_by = utcnow(), _actor(session)
     session.flush()
-    publish(session, ReceiptDone(receipt_id=receipt.id, number=receipt.number, origin_type=receipt.origin_type,
-                                 origin_id=receipt.origin_id, lines=payload_lines))
-    return receipt
-
-
-def cancel_receipt(session: Session, receipt_id: int) -> Receipt:
-    receipt = _get(session, Receipt, receipt_id, "receipt")
-    _transition(session, receipt, "receipt", "cancelled")
-    return receipt
 
 
 def receive(session: Session, *, product_id: int, quantity: Any, location_id: int | None = None,

@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
-from tenon.core.events import Event, publish
-
-from ..events import RequisitionApproved, RequisitionCancelled, RequisitionClosed, RequisitionIssued
+from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
+from tenon.core.workflow import StateChange
 
 from .. import ledger
 from ..ledger import dec, default_stock_location, get_location, get_product, qty, virtual_location
 from ..models import Requisition, RequisitionLine
-from ._common import ORIGIN, _actor, _get, _lines, _text, _transition
+from ..workflows import REQUISITION
+from ._common import ORIGIN, _actor, _lines, _text
 
 
 def create_requisition(session: Session, *, lines: Sequence[dict[str, Any]], origin_type: str | None = None,
@@ -49,17 +49,10 @@ def create_requisition(session: Session, *, lines: Sequence[dict[str, Any]], ori
     return req
 
 
-def _req_event(cls: type[Event], req: Requisition, **more: Any) -> Event:
-    return cls(requisition_id=req.id, number=req.number, state=req.state,  # type: ignore[call-arg]
-               origin_type=req.origin_type, origin_id=req.origin_id, **more)
-
-
 def approve_requisition(session: Session, requisition_id: int) -> Requisition:
-    req = _get(session, Requisition, requisition_id, "requisition")
-    _transition(session, req, "requisition", "approved")
-    req.approved_at, req.approved_by = utcnow(), _actor(session)
-    session.flush()
-    publish(session, _req_event(RequisitionApproved, req))
+    """Approve a draft requisition; event ``stock.requisition.approved``."""
+    req = get_record(session, Requisition, requisition_id, what="requisition")
+    REQUISITION.apply(session, req, "approve")
     return req
 
 
@@ -71,7 +64,7 @@ def issue_requisition(session: Session, requisition_id: int,
         ``None`` issues everything still open. A tracked product without a lot
         is taken first-in first-out.
     """
-    req = _get(session, Requisition, requisition_id, "requisition")
+    req = get_record(session, Requisition, requisition_id, what="requisition")
     req_lines = {ln.id: ln for ln in session.scalars(
         select(RequisitionLine).where(RequisitionLine.requisition_id == req.id).order_by(RequisitionLine.id))}
     if lines is None:
@@ -96,26 +89,36 @@ def issue_requisition(session: Session, requisition_id: int,
     for _i, ln, q, _lot in plan:
         ln.issued_quantity = dec(ln.issued_quantity) + q
     complete = all(dec(ln.issued_quantity) >= ln.quantity for ln in req_lines.values())
-    _transition(session, req, "requisition", "issued" if complete else "partially_issued")
-    issued = []
-    for i, ln, q, lot_id in plan:
-        for m in ledger.move_stock(session, product_id=ln.product_id, quantity=q, from_location_id=req.from_location_id,
-                                   to_location_id=req.to_location_id, lot_id=lot_id, origin_type=ORIGIN["requisition"],
-                                   origin_id=req.id, origin_line_id=ln.id, reference=req.number, field=f"lines[{i}]."):
-            issued.append({"line_id": ln.id, "product_id": m.product_id, "quantity": str(m.quantity), "lot_id": m.lot_id})
-    publish(session, _req_event(RequisitionIssued, req, lines=issued))
+    REQUISITION.apply(session, req, "issue_fully" if complete else "issue_partially", plan=plan, issued=[])
     return req
 
 
 def close_requisition(session: Session, requisition_id: int) -> Requisition:
-    req = _get(session, Requisition, requisition_id, "requisition")
-    _transition(session, req, "requisition", "closed")
-    publish(session, _req_event(RequisitionClosed, req))
+    """Close a requisition (nothing more will be issued); event ``stock.requisition.closed``."""
+    req = get_record(session, Requisition, requisition_id, what="requisition")
+    REQUISITION.apply(session, req, "close")
     return req
 
 
 def cancel_requisition(session: Session, requisition_id: int) -> Requisition:
-    req = _get(session, Requisition, requisition_id, "requisition")
-    _transition(session, req, "requisition", "cancelled")
-    publish(session, _req_event(RequisitionCancelled, req))
+    """Cancel a draft or approved requisition; event ``stock.requisition.cancelled``."""
+    req = get_record(session, Requisition, requisition_id, what="requisition")
+    REQUISITION.apply(session, req, "cancel")
     return req
+
+
+def post(session: Session, change: StateChange) -> None:
+    """The requisition workflow's ``record`` step: approving stamps who approved; issuing moves the
+    planned quantities (``args["plan"]``) and lists what moved in ``args["issued"]`` for the event."""
+    req = change.record
+    if change.action == "approve":
+        req.approved_at, req.approved_by = utcnow(), _actor(session)
+        session.flush()
+    elif change.action.startswith("issue"):
+        for i, ln, q, lot_id in change.args["plan"]:
+            for m in ledger.move_stock(session, product_id=ln.product_id, quantity=q,
+                                       from_location_id=req.from_location_id, to_location_id=req.to_location_id,
+                                       lot_id=lot_id, origin_type=ORIGIN["requisition"], origin_id=req.id,
+                                       origin_line_id=ln.id, reference=req.number, field=f"lines[{i}]."):
+                change.args["issued"].append({"line_id": ln.id, "product_id": m.product_id,
+                                              "quantity": str(m.quantity), "lot_id": m.lot_id})

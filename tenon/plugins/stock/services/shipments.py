@@ -9,16 +9,15 @@ from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
-from tenon.core.events import publish
-
-from ..events import ShipmentCancelled, ShipmentDone, ShipmentPicked
+from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
+from tenon.core.workflow import StateChange
 
 from .. import ledger
-from ..errors import InvalidTransition
-from ..ledger import dec, default_stock_location, get_location, get_product, qty, virtual_location
+from ..ledger import default_stock_location, get_location, get_product, qty, virtual_location
 from ..models import Move, Shipment, ShipmentLine
-from ._common import ORIGIN, TRANSITIONS, _actor, _get, _lines, _text, _transition
+from ..workflows import SHIPMENT
+from ._common import ORIGIN, _actor, _lines, _text
 from .products import _lot_id
 
 
@@ -67,12 +66,10 @@ def _reserve_shipment(session: Session, shipment: Shipment) -> None:
 
 
 def pick_shipment(session: Session, shipment_id: int) -> Shipment:
-    """Pick: reserve the stock of every line (lots first-in first-out); ``INSUFFICIENT_STOCK`` when short."""
-    shipment = _get(session, Shipment, shipment_id, "shipment")
-    _transition(session, shipment, "shipment", "picked")
-    _reserve_shipment(session, shipment)
-    publish(session, ShipmentPicked(shipment_id=shipment.id, number=shipment.number,
-                                    origin_type=shipment.origin_type, origin_id=shipment.origin_id))
+    """Pick: reserve the stock of every line (lots first-in first-out); ``INSUFFICIENT_STOCK`` when short;
+    event ``stock.shipment.picked``."""
+    shipment = get_record(session, Shipment, shipment_id, what="shipment")
+    SHIPMENT.apply(session, shipment, "pick")
     return shipment
 
 
@@ -81,35 +78,28 @@ def confirm_shipment(session: Session, shipment_id: int) -> Shipment:
     reserved (or, from draft, freshly taken) stock moves to the customer location, the hook
     ``tenon_stock_shipment_done`` is notified in the transaction, and the event
     ``stock.shipment.done`` is published (delivered after commit)."""
-    shipment = _get(session, Shipment, shipment_id, "shipment")
-    if (shipment.state, "done") not in TRANSITIONS["shipment"]:
-        raise InvalidTransition(f"shipment {shipment.number} is {shipment.state}; it cannot be confirmed",
-                                details={"state": shipment.state, "to": "done"})
-    hooks = session.info["app"].hooks
-    hooks.ask("tenon_stock_shipment_confirming", session=session, shipment=shipment)
-    was = shipment.state
-    _transition(session, shipment, "shipment", "done")
-    if was == "draft":
-        _reserve_shipment(session, shipment)
-    ledger.complete_moves(session, _shipment_moves(session, shipment, "reserved"))
-    shipment.done_at, shipment.done_by = utcnow(), _actor(session)
-    session.flush()
-    lines = _shipment_lines(session, shipment.id)
-    hooks.notify("tenon_stock_shipment_done", session=session, shipment=shipment, lines=lines)
-    publish(session, ShipmentDone(
-        shipment_id=shipment.id, number=shipment.number, origin_type=shipment.origin_type,
-        origin_id=shipment.origin_id,
-        lines=[{"product_id": ln.product_id, "quantity": str(dec(ln.quantity)), "origin_line_id": ln.origin_line_id}
-               for ln in lines],
-    ))
+    shipment = get_record(session, Shipment, shipment_id, what="shipment")
+    SHIPMENT.apply(session, shipment, "confirm", lines=_shipment_lines(session, shipment.id))
     return shipment
 
 
 def cancel_shipment(session: Session, shipment_id: int) -> Shipment:
-    """Cancel a draft or picked shipment, releasing its reservations."""
-    shipment = _get(session, Shipment, shipment_id, "shipment")
-    _transition(session, shipment, "shipment", "cancelled")
-    ledger.cancel_moves(session, _shipment_moves(session, shipment, "reserved"))
-    publish(session, ShipmentCancelled(shipment_id=shipment.id, number=shipment.number,
-                                       origin_type=shipment.origin_type, origin_id=shipment.origin_id))
+    """Cancel a draft or picked shipment, releasing its reservations; event ``stock.shipment.cancelled``."""
+    shipment = get_record(session, Shipment, shipment_id, what="shipment")
+    SHIPMENT.apply(session, shipment, "cancel")
     return shipment
+
+
+def post(session: Session, change: StateChange) -> None:
+    """The shipment workflow's ``record`` step: the ledger moves of ``change`` (see :mod:`..workflows`)."""
+    shipment = change.record
+    if change.action == "pick":
+        _reserve_shipment(session, shipment)
+    elif change.action == "confirm":
+        if change.from_state == "draft":
+            _reserve_shipment(session, shipment)
+        ledger.complete_moves(session, _shipment_moves(session, shipment, "reserved"))
+        shipment.done_at, shipment.done_by = utcnow(), _actor(session)
+        session.flush()
+    elif change.action == "cancel":
+        ledger.cancel_moves(session, _shipment_moves(session, shipment, "reserved"))

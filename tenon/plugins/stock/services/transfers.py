@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
-from tenon.core.events import publish
-
-from ..events import TransferDone
+from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
+from tenon.core.workflow import StateChange
 
 from .. import ledger
 from ..ledger import get_location, get_product, qty
 from ..models import Transfer, TransferLine
-from ._common import ORIGIN, _actor, _get, _lines, _text, _transition
+from ..workflows import TRANSFER
+from ._common import ORIGIN, _actor, _lines, _text
 from .products import _lot_id
 
 
@@ -47,8 +47,24 @@ def create_transfer(session: Session, *, from_location_id: int, to_location_id: 
 
 
 def validate_transfer(session: Session, transfer_id: int) -> Transfer:
-    tr = _get(session, Transfer, transfer_id, "transfer")
-    _transition(session, tr, "transfer", "done")
+    """Move the goods between the two internal locations; event ``stock.transfer.done``."""
+    tr = get_record(session, Transfer, transfer_id, what="transfer")
+    TRANSFER.apply(session, tr, "validate")
+    return tr
+
+
+def cancel_transfer(session: Session, transfer_id: int) -> Transfer:
+    """Cancel a draft transfer (nothing moves)."""
+    tr = get_record(session, Transfer, transfer_id, what="transfer")
+    TRANSFER.apply(session, tr, "cancel")
+    return tr
+
+
+def post(session: Session, change: StateChange) -> None:
+    """The transfer workflow's ``record`` step: validating moves every line."""
+    if change.action != "validate":
+        return
+    tr = change.record
     lines = list(session.scalars(select(TransferLine).where(TransferLine.transfer_id == tr.id).order_by(TransferLine.id)))
     for i, ln in enumerate(lines):
         ledger.move_stock(session, product_id=ln.product_id, quantity=ln.quantity, from_location_id=tr.from_location_id,
@@ -56,11 +72,3 @@ def validate_transfer(session: Session, transfer_id: int) -> Transfer:
                           origin_id=tr.id, origin_line_id=ln.id, reference=tr.number, field=f"lines[{i}].")
     tr.done_at, tr.done_by = utcnow(), _actor(session)
     session.flush()
-    publish(session, TransferDone(transfer_id=tr.id, number=tr.number))
-    return tr
-
-
-def cancel_transfer(session: Session, transfer_id: int) -> Transfer:
-    tr = _get(session, Transfer, transfer_id, "transfer")
-    _transition(session, tr, "transfer", "cancelled")
-    return tr

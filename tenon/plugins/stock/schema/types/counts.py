@@ -10,7 +10,8 @@ from strawberry.types import Info
 
 from ... import ledger
 from ...models import Count, CountLine
-from .common import _children, _id, num
+from ..loaders import children
+from .common import _id, num
 from .products import LocationType, LotType, ProductType, load_location, load_lot, load_product
 
 
@@ -66,7 +67,7 @@ class CountType:
 
     @strawberry.field(description="The lines.")
     async def lines(self, info: Info) -> list[CountLineType]:
-        return await info.context.batch("stock.count_lines", _children(
+        return await info.context.batch("stock.count_lines", children(
             CountLine, "count_id", CountLineType.from_model)).load(int(self.id))
 
 

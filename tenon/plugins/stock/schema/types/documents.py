@@ -23,7 +23,8 @@ from ...models import (
     Transfer,
     TransferLine,
 )
-from .common import _children, _id, num
+from ..loaders import children
+from .common import _id, num
 from .moves import MoveType
 from .products import LocationType, LotType, ProductType, load_location, load_lot, load_product
 
@@ -72,7 +73,7 @@ class ReceiptType:
 
     @strawberry.field(description="The lines.")
     async def lines(self, info: Info) -> list[ReceiptLineType]:
-        return await info.context.batch("stock.receipt_lines", _children(
+        return await info.context.batch("stock.receipt_lines", children(
             ReceiptLine, "receipt_id", ReceiptLineType.from_model)).load(int(self.id))
 
 
@@ -123,7 +124,7 @@ class RequisitionType:
 
     @strawberry.field(description="The lines.")
     async def lines(self, info: Info) -> list[RequisitionLineType]:
-        return await info.context.batch("stock.requisition_lines", _children(
+        return await info.context.batch("stock.requisition_lines", children(
             RequisitionLine, "requisition_id", RequisitionLineType.from_model)).load(int(self.id))
 
 
@@ -182,7 +183,7 @@ class ShipmentType:
 
     @strawberry.field(description="The lines.")
     async def lines(self, info: Info) -> list[ShipmentLineType]:
-        return await info.context.batch("stock.shipment_lines", _children(
+        return await info.context.batch("stock.shipment_lines", children(
             ShipmentLine, "shipment_id", ShipmentLineType.from_model)).load(int(self.id))
 
     @strawberry.field(description="The stock moves of the shipment (reserved once picked, done once confirmed).")
@@ -239,5 +240,5 @@ class TransferType:
 
     @strawberry.field(description="The lines.")
     async def lines(self, info: Info) -> list[TransferLineType]:
-        return await info.context.batch("stock.transfer_lines", _children(
+        return await info.context.batch("stock.transfer_lines", children(
             TransferLine, "transfer_id", TransferLineType.from_model)).load(int(self.id))

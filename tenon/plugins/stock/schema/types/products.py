@@ -13,25 +13,26 @@ from strawberry.types import Info
 
 from ... import ledger
 from ...models import Balance, Category, Location, Lot, Product, Uom, Warehouse
-from .common import _by_id, _children, _id, num
+from ..loaders import by_id, children
+from .common import _id, num
 
 
 async def load_product(info: Info, product_id: int | None) -> ProductType | None:
     if product_id is None:
         return None
-    return await info.context.batch("stock.product_by_id", _by_id(Product, ProductType.from_model)).load(product_id)
+    return await info.context.batch("stock.product_by_id", by_id(Product, ProductType.from_model)).load(product_id)
 
 
 async def load_location(info: Info, location_id: int | None) -> LocationType | None:
     if location_id is None:
         return None
-    return await info.context.batch("stock.location_by_id", _by_id(Location, LocationType.from_model)).load(location_id)
+    return await info.context.batch("stock.location_by_id", by_id(Location, LocationType.from_model)).load(location_id)
 
 
 async def load_lot(info: Info, lot_id: int | None) -> LotType | None:
     if lot_id is None:
         return None
-    return await info.context.batch("stock.lot_by_id", _by_id(Lot, LotType.from_model)).load(lot_id)
+    return await info.context.batch("stock.lot_by_id", by_id(Lot, LotType.from_model)).load(lot_id)
 
 
 def _levels(session: Session, keys: Sequence[tuple[int, int | None]]) -> list[tuple[Decimal, Decimal]]:
@@ -129,7 +130,7 @@ class ProductType:
     async def category(self, info: Info) -> CategoryType | None:
         if self.category_id is None:
             return None
-        return await info.context.batch("stock.category_by_id", _by_id(Category, CategoryType.from_model)).load(
+        return await info.context.batch("stock.category_by_id", by_id(Category, CategoryType.from_model)).load(
             int(self.category_id))
 
 
@@ -147,7 +148,7 @@ class WarehouseType:
     @strawberry.field(description="The warehouse's locations.")
     async def locations(self, info: Info) -> list[LocationType]:
         return await info.context.batch("stock.locations_by_warehouse",
-                                        _children(Location, "warehouse_id", LocationType.from_model)).load(int(self.id))
+                                        children(Location, "warehouse_id", LocationType.from_model)).load(int(self.id))
 
 
 @strawberry.type(name="Location", description="A place stock can be: `internal` locations hold real stock and never "

@@ -1,9 +1,4 @@
-"""GraphQL output types of the orders plugin: regions, customers, sales orders and their lines,
-history and shipments, order progress and the delivery cycle time KPI.
-
-Nested fields resolve through per-request DataLoaders (:mod:`._common`, and stock's
-:func:`load_product` for products): one select per field per request, never N+1.
-"""
+"""GraphQL output types of the orders plugin: sales orders: lines, history and the stock shipments made for them."""
 
 from __future__ import annotations
 
@@ -19,69 +14,11 @@ from tenon.core.db import utcnow
 from tenon.core.errors import NotFound
 from tenon.plugins.stock import ProductType, load_product
 
-from .. import reports
-from ..models import Customer, Region, SalesOrder, SalesOrderLine, SalesOrderStateChange
-from ._common import _by_ids, _gid, _history_by_order, _lines_by_order, _shipments_by_order
+from ... import reports
+from ...models import Customer, SalesOrder, SalesOrderLine, SalesOrderStateChange
+from ..loaders import _by_ids, _history_by_order, _lines_by_order, _shipments_by_order
+from .._common import _gid
 from .enums import SalesOrderPriority, SalesOrderState
-
-
-@strawberry.type(name="Region", description="A sales territory; regions form a tree (East China → Zhejiang).")
-class RegionType:
-    id: strawberry.ID = strawberry.field(description="Region id.")
-    code: str = strawberry.field(description="Short code used in user attributes (`regions`), e.g. `east`.")
-    name: str = strawberry.field(description="Display name.")
-    parent_code: str | None = strawberry.field(description="Code of the parent region; null for a top region.")
-    path: list[str] = strawberry.field(description="Codes from the top region down to this one.")
-    active: bool = strawberry.field(description="Inactive regions take no new customers.")
-
-    @classmethod
-    def from_model(cls, m: Region) -> RegionType:
-        path = [p for p in m.path.split("/") if p]
-        return cls(id=_gid(m.id), code=m.code, name=m.name, parent_code=path[-2] if len(path) > 1 else None,
-                   path=path, active=m.active)
-
-
-@strawberry.type(description="A person to talk to at a customer.")
-class CustomerContact:
-    name: str = strawberry.field(description="Full name.")
-    role: str = strawberry.field(description="Function, e.g. purchasing.")
-    phone: str = strawberry.field(description="Phone number.")
-    email: str = strawberry.field(description="E-mail address.")
-
-
-@strawberry.type(name="Customer", description="A customer; it belongs to exactly one region.")
-class CustomerType:
-    id: strawberry.ID = strawberry.field(description="Customer id.")
-    code: str = strawberry.field(description="Customer number (from the `orders.customer` sequence unless given).")
-    name: str = strawberry.field(description="Company name.")
-    region_code: str = strawberry.field(description="Code of the customer's region.")
-    contacts: list[CustomerContact] = strawberry.field(description="Contact persons.")
-    credit_limit: Decimal | None = strawberry.field(
-        description="Maximum value of open (confirmed, unshipped) orders; null for no limit.")
-    payment_terms: str = strawberry.field(description="Agreed payment terms, e.g. `60 days net`.")
-    notes: str = strawberry.field(description="Free notes for sales.")
-    active: bool = strawberry.field(description="Inactive customers take no new orders.")
-    version: int = strawberry.field(description="Optimistic-lock version.")
-    _region_id: strawberry.Private[int]
-    _id: strawberry.Private[int]
-
-    @classmethod
-    def from_model(cls, m: Customer) -> CustomerType:
-        return cls(id=_gid(m.id), code=m.code, name=m.name, region_code=m.region_code,
-                   contacts=[CustomerContact(name=c.get("name", ""), role=c.get("role", ""), phone=c.get("phone", ""),
-                                             email=c.get("email", "")) for c in (m.contacts or [])],
-                   credit_limit=m.credit_limit, payment_terms=m.payment_terms, notes=m.notes, active=m.active,
-                   version=m.version, _region_id=m.region_id, _id=m.id)
-
-    @strawberry.field(description="The customer's region.")
-    async def region(self, info: Info) -> RegionType | None:
-        r = await info.context.batch("orders.region_by_id", _by_ids(Region)).load(self._region_id)
-        return RegionType.from_model(r) if r else None
-
-    @strawberry.field(description="The customer's sales orders you may see, newest first.")
-    async def orders(self, info: Info) -> list[SalesOrderType]:
-        rows = await info.context.batch("orders.orders_by_customer", reports.orders_by_customer).load(self._id)
-        return [SalesOrderType.from_model(o) for o in rows]
 
 
 @strawberry.type(name="SalesOrderStateChange", description="One recorded state change of a sales order.")
@@ -232,77 +169,6 @@ class SalesOrderType:
         return OrderProgressType.from_progress(p)
 
 
-@strawberry.type(name="OrderLineProgress", description="Progress of one order line.")
-class OrderLineProgressType:
-    line_id: strawberry.ID = strawberry.field(description="The order line.")
-    position: int = strawberry.field(description="Its position in the order.")
-    product_id: strawberry.ID = strawberry.field(description="The product.")
-    due_date: dt.date | None = strawberry.field(description="Due date (the line's, else the order's requested date).")
-    ordered: Decimal = strawberry.field(description="Ordered quantity.")
-    produced: Decimal = strawberry.field(description="Produced quantity.")
-    shipped: Decimal = strawberry.field(description="Shipped quantity.")
-    percent_complete: float = strawberry.field(description="Shipped share of the ordered quantity, 0-100.")
-    overdue: bool = strawberry.field(description="Due date passed and the line is not fully shipped.")
-    _product_id: strawberry.Private[int]
-
-    @strawberry.field(description="Code of the product.")
-    async def product_code(self, info: Info) -> str | None:
-        p = await load_product(info, self._product_id)
-        return p.code if p else None
-
-
-@strawberry.type(name="OrderProgress", description="Progress of one sales order, for the progress overview.")
-class OrderProgressType:
-    order_id: strawberry.ID = strawberry.field(description="The order.")
-    number: str = strawberry.field(description="Order number.")
-    state: SalesOrderState = strawberry.field(description="Order state.")
-    region_code: str = strawberry.field(description="Order region.")
-    requested_date: dt.date | None = strawberry.field(description="Requested delivery date.")
-    priority: SalesOrderPriority = strawberry.field(description="Priority.")
-    ordered: Decimal = strawberry.field(description="Total ordered quantity.")
-    produced: Decimal = strawberry.field(description="Total produced quantity.")
-    shipped: Decimal = strawberry.field(description="Total shipped quantity.")
-    percent_complete: float = strawberry.field(description="Shipped share of the ordered quantity, 0-100.")
-    overdue: bool = strawberry.field(description="Requested date passed and not fully shipped.")
-    lines: list[OrderLineProgressType] = strawberry.field(description="Per line.")
-    _model: strawberry.Private[Any]
-
-    @classmethod
-    def from_progress(cls, p: reports.OrderProgress) -> OrderProgressType:
-        o = p.order
-        return cls(
-            order_id=_gid(o.id), number=o.number, state=SalesOrderState(o.state), region_code=o.region_code,
-            requested_date=o.requested_date, priority=SalesOrderPriority(o.priority), ordered=p.ordered,
-            produced=p.produced, shipped=p.shipped, percent_complete=p.percent_complete, overdue=p.overdue,
-            lines=[OrderLineProgressType(
-                line_id=_gid(lp.line.id), position=lp.line.position, product_id=_gid(lp.line.product_id),
-                due_date=lp.line.due_date or o.requested_date, ordered=lp.ordered, produced=lp.produced,
-                shipped=lp.shipped, percent_complete=lp.percent_complete, overdue=lp.overdue,
-                _product_id=lp.line.product_id) for lp in p.lines],
-            _model=o,
-        )
-
-    @strawberry.field(description="The order.")
-    def order(self) -> SalesOrderType:
-        return SalesOrderType.from_model(self._model)
-
-
-@strawberry.type(description="How many orders took this many days from confirmation to full shipment.")
-class CycleTimeBucket:
-    label: str = strawberry.field(description="E.g. `7-14 days` (lower bound included, upper excluded).")
-    min_days: int = strawberry.field(description="Lower bound (included).")
-    max_days: int | None = strawberry.field(description="Upper bound (excluded); null for the open last bucket.")
-    count: int = strawberry.field(description="Orders in the bucket.")
-
-
-@strawberry.type(description="Delivery cycle time: days from confirmation to full shipment, from recorded state changes.")
-class DeliveryCycleTime:
-    from_: dt.date = strawberry.field(name="from", description="First day of the period (UTC, included).")
-    to: dt.date = strawberry.field(description="Last day of the period (UTC, included).")
-    region_code: str | None = strawberry.field(description="The region asked for (with its sub-regions), or null.")
-    count: int = strawberry.field(description="Orders fully shipped in the period.")
-    average_days: float | None = strawberry.field(description="Average days; null when no order qualifies.")
-    median_days: float | None = strawberry.field(description="Median days.")
-    min_days: float | None = strawberry.field(description="Fastest order, in days.")
-    max_days: float | None = strawberry.field(description="Slowest order, in days.")
-    distribution: list[CycleTimeBucket] = strawberry.field(description="Orders per week-wide bucket of days.")
+# Types this module names in annotations; imported last, as they name this module's types too.
+from .customers import CustomerType  # noqa: E402
+from .reports import OrderProgressType  # noqa: E402

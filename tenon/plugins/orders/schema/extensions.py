@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from .. import reports
 from ._common import _id
-from .types import SalesOrderLineType
+from .types.sales_orders import SalesOrderLineType
 
 
 async def product_order_lines(
