@@ -44,7 +44,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.scalar import ScalarDefinition
 
 from tenon.core.errors import ValidationError
-from tenon.core.ids import MAX_ID, decode_id  # noqa: F401  (ids are decoded by the kernel's one rule)
+from tenon.core.ids import MAX_ID, decode_id  # the kernel's one id rule
 
 DECIMAL_INTEGER_DIGITS = 14
 DECIMAL_SCALE = 4

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from tenon.core import auth
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import NotFound
+from tenon.core.ids import decode_id
 from tenon.core.models import CasbinRule, Token, User
 from tenon.graphql.kernel.types import UserType
 from tenon.graphql.permissions import Authenticated, Public, allowed
@@ -107,7 +108,7 @@ class AuthMutation:
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="Token id.")]
     ) -> bool:
         def revoke(session: Any) -> bool:
-            token = session.get(Token, int(id)) if str(id).isdigit() else None
+            token = session.get(Token, decode_id(id))
             if token is None:
                 raise NotFound(f"no token {id}", field="id")
             auth.revoke_token(session, token.id)

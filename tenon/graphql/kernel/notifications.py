@@ -29,6 +29,7 @@ from tenon.core import auth
 from tenon.core import notifications as service
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import Unauthenticated, ValidationError
+from tenon.core.ids import decode_id
 from tenon.core.models import Notification
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, paginate
@@ -72,13 +73,7 @@ class NotificationMarkReadPayload:
 def _ids(values: list[strawberry.ID]) -> list[int]:
     if len(values) > MAX_MARK:
         raise ValidationError(f"at most {MAX_MARK} ids at once", field="ids")
-    out = []
-    for i, v in enumerate(values):
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
-            raise ValidationError("not a notification id", field=f"ids[{i}]") from None
-    return out
+    return [decode_id(v, f"ids[{i}]") for i, v in enumerate(values)]
 
 
 @strawberry.type

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tenon.core.access import scopes_lifted
 from tenon.plugins.stock import Requisition, cancel_requisition, close_requisition
 
 from ..models import WorkOrder
@@ -26,12 +27,8 @@ SALES_ORDER = "orders.sales_order"
 def as_system(session: Session) -> Iterator[None]:
     """Lift the actor's row scopes while mrp carries out a reaction it owes the partner (an
     operator who reports the last operation moves the sales order on, without reading orders)."""
-    saved = session.info.get("row_scope_options", ())
-    session.info["row_scope_options"] = ()
-    try:
+    with scopes_lifted(session):
         yield
-    finally:
-        session.info["row_scope_options"] = saved
 
 
 def end_requisition(session: Session, requisition_id: int) -> None:
