@@ -215,21 +215,44 @@ def plugins_uninstall(state: _State, name: str, dry_run: bool, yes: bool) -> Non
 
 @cli.command()
 @click.option("--serve", "then_serve", is_flag=True, help="Start the server afterwards.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="With --serve: the port to listen on (checked before anything is loaded).")
 @pass_state
 @click.pass_context
-def demo(ctx: click.Context, state: _State, then_serve: bool) -> None:
+def demo(ctx: click.Context, state: _State, then_serve: bool, host: str, port: int) -> None:
     """Create the site if needed and load deterministic demo data (safe to run twice)."""
-    from tenon.core.demo import load_demo
+    from tenon.core.demo import ProgressBar, demo_plugins, load_demo
 
+    if then_serve:
+        _check_port(host, port)
     if not state.exists():
         ctx.invoke(init)
-    for line in load_demo(state.app(), progress=_echo):
+    app = state.app()
+    bar = ProgressBar(demo_plugins(app))
+    lines = load_demo(app, progress=bar)
+    _echo(bar.finish())
+    for line in lines:
         click.echo(line)
     if then_serve:
         serve_cmd = cli.get_command(ctx, "serve")
         if serve_cmd is None:
             raise TenonError("the API package is not available to serve the site")
-        ctx.invoke(serve_cmd)
+        _check_port(host, port)
+        ctx.invoke(serve_cmd, host=host, port=port)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, with one line, a port something else listens on (before the demo loads anything)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: only a listener conflicts
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise TenonError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
+                             f"(choose another port with --port)") from None
 
 
 @cli.group()

@@ -38,3 +38,11 @@ def tenon_policies(app):
 def tenon_events(app):
     # The kernel publishes no domain event of its own yet; kernel events are declared here.
     return []
+
+
+@hookimpl
+def tenon_demo_data(session, app, progress):
+    from tenon.core.demo import load_kernel_demo
+
+    progress("users: it_admin (admin), auditor")
+    load_kernel_demo(session)

@@ -1,5 +1,11 @@
-"""Demo data for orders: a region tree, 50 customers, 60 sales orders in every state over
-eight weeks of history, and one user per role.
+"""Demo data for orders: a region tree, 50 customers (EV makers and their tier-1 suppliers), 60
+sales orders in every state over eight weeks of history, and one user per role.
+
+Stable codes other plugins' demos build on: regions ``east`` (with ``zhejiang``, ``jiangsu``,
+``shanghai``), ``south``, ``north``, ``west`` and their provinces; customers by name (the first of
+``rep_east``'s regions by code is the one ``examples/order_to_ship.py`` sells to); orders by their
+customer reference ``DEMO-PO-0001`` … ``DEMO-PO-0060``; users ``rep_east`` [east], ``rep_south``
+[south], ``rep_multi`` [east, north], ``salesmgr``, ``planner`` (passwords ``<name>-demo``).
 
 Deterministic for a given day: dates are counted back from today (UTC), so the progress
 overview always has overdue orders and the KPI always has recent figures. The state
@@ -57,7 +63,8 @@ CITIES = {
     "east": ["Hefei", "Wuhu"],
     "south": ["Nanning", "Liuzhou"],
 }
-TRADES = ["Auto Parts", "Motor Works", "Vehicle Systems", "Chassis Co.", "Precision Components", "Axle Manufacturing"]
+TRADES = ["New Energy Vehicles", "E-Drive Systems", "Motor Works", "Power Electronics", "Auto Parts",
+          "Battery Systems"]
 REPS = {"east": "rep_east", "south": "rep_south"}
 
 # Cycle days (confirmation → full shipment) of the 26 fully shipped demo orders.
@@ -125,7 +132,7 @@ def _orders(session: Session, progress: Callable[[str], None], today: dt.date, c
         customer = customers[(i * 7) % len(customers)]
         lines = [{"product_id": products[(i * 3 + k) % len(products)].id,
                   "quantity": Decimal(20 * (1 + (i + k) % 5)),
-                  "unit_price": Decimal(35 + 15 * ((i + 2 * k) % 7))} for k in range(1 + i % 3)]
+                  "unit_price": Decimal(120 + 40 * ((i + 2 * k) % 7))} for k in range(1 + i % 3)]
         shipped_at = None
         if state in ("done", "shipped"):
             cycle, older = next(cycles)
