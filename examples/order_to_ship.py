@@ -211,7 +211,7 @@ def signal(flow: Flow) -> None:
         second = flow.work_order("planner", wo["id"])["operations"][1]
         flow.say(who, f"signalled {first['report']['goodQuantity']} on {wo['number']} (key {key}, "
                       f"duplicate: {str(first['duplicate']).lower()}); replay -> duplicate: "
-                      f"{str(replay['duplicate']).lower()}, same report: {str(replay["report"]["id"] == first["report"]["id"]).lower()}; "
+                      f"{str(replay['duplicate']).lower()}, same report: {str(replay['report']['id'] == first['report']['id']).lower()}; "
                       f"op {second['sequence']} good {second['goodQuantity']} ({second['state']})")
         if Decimal(second["goodQuantity"]) != Decimal(wo["quantity"]):
             raise ApiError(f"the replayed signal was counted twice: {second['goodQuantity']}")
