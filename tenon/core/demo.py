@@ -47,10 +47,7 @@ def load_kernel_demo(session: Session) -> None:
 
 def demo_plugins(app: Tenon) -> list[str]:
     """The plugins that contribute demo data, in the order ``tenon demo`` runs them."""
-    from tenon.core.plugins import owner_of
-
-    caller = getattr(app.pm.hook, "tenon_demo_data", None)
-    return list(dict.fromkeys(owner_of(i.plugin_name) for i in caller.get_hookimpls())) if caller else []
+    return app.hooks.demo_plugins()
 
 
 class ProgressBar:

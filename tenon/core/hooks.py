@@ -290,6 +290,11 @@ class KernelHooks:
         self._each("tenon_demo_data", {"app": self._app}, around=around)
         return ran
 
+    def demo_plugins(self) -> list[str]:
+        """The plugins implementing ``tenon_demo_data``, in the order :meth:`demo_data` runs them."""
+        caller = getattr(self._pm.hook, "tenon_demo_data", None)
+        return list(dict.fromkeys(owner_of(i.plugin_name) for i in caller.get_hookimpls())) if caller else []
+
     # ------------------------------------------------------------------ runtime hooks
     def health(self) -> dict[str, Any]:
         """``tenon_health``: ``{plugin: check}``; an exception or a non-dict becomes ``{"ok": False, ...}``."""
