@@ -446,11 +446,23 @@ def floor_engine(url: str) -> Any:
     return engine
 
 
+def sample_rows(url: str, tables: list[Any], limit: int = 50) -> dict[str, list[dict]]:
+    """Up to ``limit`` rows of each table (targets for UPDATE statements on rows the run did not add)."""
+    from sqlalchemy import create_engine, select
+
+    engine = create_engine(url)
+    with engine.connect() as c:
+        out = {t.name: [dict(r._mapping) for r in c.execute(select(t).limit(limit))] for t in tables}
+    engine.dispose()
+    return out
+
+
 def run_floor(url: str, tables: list[Any], warm: dict[str, list[dict]], rows: dict[str, list[dict]],
-              updates: dict[str, int], transactions: int) -> dict[str, Any]:
-    """Insert ``warm`` untimed, then ``rows`` and ``updates[table]`` UPDATE statements in
-    ``transactions`` committed transactions (timed), parents before children."""
-    from sqlalchemy import update
+              updates: dict[str, int], others: dict[str, list[dict]], transactions: int) -> dict[str, Any]:
+    """Insert ``warm`` untimed, then ``rows`` and ``updates[table]`` UPDATE statements (on the rows
+    the run added to that table, else on ``others``, by primary key, to their final values) in
+    exactly ``transactions`` committed transactions (timed), parents before children."""
+    from sqlalchemy import and_, update
 
     engine = floor_engine(url)
     by_name = {t.name: t for t in tables}
@@ -459,23 +471,20 @@ def run_floor(url: str, tables: list[Any], warm: dict[str, list[dict]], rows: di
             if warm.get(t.name):
                 c.execute(t.insert(), warm[t.name])
     work: list[tuple[str, str, dict]] = [("insert", t.name, r) for t in tables for r in rows.get(t.name, [])]
-    for name, n in updates.items():
-        pool = rows.get(name) or warm.get(name)
+    skipped: dict[str, int] = {}
+    for name, n in sorted(updates.items()):
+        pool = rows.get(name) or others.get(name)
         if not pool or name not in by_name:
+            skipped[name] = n
             continue
-        cols = [c.name for c in by_name[name].columns if c.name != "id" and not c.primary_key]
-        if not cols:
-            continue
-        for k in range(n):
-            row = pool[k % len(pool)]
-            work.append(("update", name, row))
-    per = max(1, -(-len(work) // max(transactions, 1)))
+        work.extend(("update", name, pool[k % len(pool)]) for k in range(n))
+    n_tx = max(1, min(transactions, len(work)))
+    bounds = [round(k * len(work) / n_tx) for k in range(n_tx + 1)]
     t0 = time.perf_counter()
-    done = 0
     statements = 0
     with engine.connect() as c:
-        for start in range(0, len(work), per):
-            chunk = work[start:start + per]
+        for k in range(n_tx):
+            chunk = work[bounds[k]:bounds[k + 1]]
             with c.begin():
                 i = 0
                 while i < len(chunk):
@@ -484,21 +493,22 @@ def run_floor(url: str, tables: list[Any], warm: dict[str, list[dict]], rows: di
                     while j < len(chunk) and chunk[j][:2] == (kind, name):
                         j += 1
                     table = by_name[name]
-                    batch = [r for _, _, r in chunk[i:j]]
                     if kind == "insert":
-                        c.execute(table.insert(), batch)
+                        c.execute(table.insert(), [r for _, _, r in chunk[i:j]])
                         statements += 1
                     else:
-                        for r in batch:
-                            values = {col: r[col] for col in r if col != "id" and col in table.c}
-                            c.execute(update(table).where(table.c.id == r["id"]).values(**values))
+                        pk = [col.name for col in table.primary_key.columns]
+                        for _, _, r in chunk[i:j]:
+                            values = {col: r[col] for col in r if col not in pk}
+                            c.execute(update(table).where(and_(*(table.c[col] == r[col] for col in pk)))
+                                      .values(**values))
                             statements += 1
                     i = j
-            done += 1
     elapsed = time.perf_counter() - t0
     engine.dispose()
-    return {"seconds": elapsed, "transactions": done, "statements": statements,
-            "inserted": sum(len(v) for v in rows.values()), "updates": sum(updates.values())}
+    return {"seconds": elapsed, "transactions": n_tx, "statements": statements,
+            "inserted": sum(len(v) for v in rows.values()), "updates": sum(updates.values()) - sum(skipped.values()),
+            "skipped_updates": skipped}
 
 
 # ---------------------------------------------------------------------------------------------- main
@@ -630,16 +640,17 @@ def main() -> None:
         deletes = {t: n - kinds_before.get(("DELETE", t), 0) for (v, t), n in kinds_after.items() if v == "DELETE"}
         warm_rows = new_rows(site_url, tables, seeded, warmed)
         rows = new_rows(site_url, tables, warmed, after)
-        result = run_floor(floor, tables, warm_rows, rows, {t: n for t, n in updates.items() if n > 0},
-                           stats.mutations)
+        all_tables = [t for t in Base.metadata.sorted_tables if t.name in present]
+        result = run_floor(floor, all_tables, warm_rows, rows, {t: n for t, n in updates.items() if n > 0},
+                           sample_rows(site_url, all_tables), stats.mutations)
         print(f"\nfloor (plain SQLAlchemy Core, one process, one connection): {result['inserted']} rows inserted "
               f"into {sum(1 for v in rows.values() if v)} tables and {result['updates']} UPDATE statements in "
               f"{result['transactions']} transactions: {result['seconds']:.2f} s "
               f"({result['statements']} statements)")
         gone = {t: n for t, n in deletes.items() if n > 0}
-        if gone or skipped:
-            print(f"  not replayed: DELETE statements {gone or 'none'}; tables without an id column: "
-                  f"{', '.join(skipped) or 'none'}")
+        print(f"  not replayed: DELETE statements {gone or 'none'}, UPDATE statements on tables with no row to "
+              f"update {result['skipped_updates'] or 'none'}; rows added to tables without an id column "
+              f"({', '.join(skipped) or 'none'}) are not copied (their UPDATEs are)")
         print(f"Tenon/floor: {elapsed / result['seconds']:.1f}x (wall time of the same rows in the same "
               f"number of transactions)")
     finally:
