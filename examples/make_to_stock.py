@@ -8,7 +8,7 @@ shipment; the order's final state is printed.
     python examples/make_to_stock.py http://127.0.0.1:8000
 
 Defaults match the demo site (``tenon demo``): rep ``rep_east``, clerk ``clerk``, product
-``FG-TIEROD-E``; passwords are ``<username>-demo``. Exit status 0 when the order ends SHIPPED.
+``FG-BRKT-MNT`` (motor mount brackets, in stock); passwords are ``<username>-demo``. Exit status 0 when the order ends SHIPPED.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rep-password", default=None, help="default: <rep>-demo")
     parser.add_argument("--clerk", default="clerk", help="warehouse clerk username")
     parser.add_argument("--clerk-password", default=None, help="default: <clerk>-demo")
-    parser.add_argument("--product", default="FG-TIEROD-E", help="product code to sell")
+    parser.add_argument("--product", default="FG-BRKT-MNT", help="product code to sell")
     parser.add_argument("--quantity", default="5", help="quantity to sell and ship")
     args = parser.parse_args(argv)
     try:
