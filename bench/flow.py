@@ -514,6 +514,58 @@ def run_floor(url: str, tables: list[Any], warm: dict[str, list[dict]], rows: di
 # ---------------------------------------------------------------------------------------------- main
 
 
+#: cost centres: the first rule whose pattern is in a sample's stack (innermost first) takes it
+CENTRES = [
+    ("database driver (sqlite3 / psycopg I/O)", ("sqlite3", "psycopg/", "aiosqlite")),
+    ("SQLAlchemy ORM and Core (compile, flush, load)", ("sqlalchemy/",)),
+    ("Casbin access checks", ("casbin/",)),
+    ("GraphQL parse, validate, execute (graphql-core)", ("graphql/",)),
+    ("strawberry (schema, resolvers, extensions)", ("strawberry/",)),
+    ("Tenon kernel (tenon/core, tenon/graphql)", ("tenon/core/", "tenon/graphql/")),
+    ("Tenon plugins (stock, orders, mrp services)", ("tenon/plugins/",)),
+    ("HTTP server (uvicorn, h11, Litestar)", ("uvicorn/", "h11/", "litestar/", "httptools")),
+    ("asyncio and the rest", ("",)),
+]
+
+
+def print_profile(path: Path) -> None:
+    """Top cost centres of py-spy's raw (collapsed) stacks: by innermost owner, and inclusive."""
+    own: dict[str, int] = defaultdict(int)
+    incl: dict[str, int] = defaultdict(int)
+    leaf: dict[str, int] = defaultdict(int)
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit() or "flow-sql-dump" in stack:
+            continue
+        frames = stack.split(";")
+        if frames and ("wait_for" in frames[-1] or "select" in frames[-1].split(" ")[0] and "selectors" in frames[-1]):
+            continue  # an idle event loop
+        count = int(n)
+        total += count
+        for name, patterns in CENTRES:
+            if any(p in f for f in reversed(frames) for p in patterns if p):
+                incl[name] += count
+        for f in reversed(frames):
+            name = next((c for c, patterns in CENTRES if any(p and p in f for p in patterns)), None)
+            if name is not None:
+                own[name] += count
+                break
+        else:
+            own[CENTRES[-1][0]] += count
+        leaf[frames[-1].split(" (")[0] + " (" + frames[-1].split("(")[-1].split(":")[0].split("/")[-1] + ")"] += count
+    if not total:
+        print("profile: no samples")
+        return
+    print(f"\nprofile ({total} busy samples of the server processes): share of CPU, by innermost owner "
+          f"(inclusive in brackets)")
+    for name, _ in CENTRES:
+        print(f"  {own[name] * 100 / total:5.1f} %  ({incl[name] * 100 / total:5.1f} %)  {name}")
+    print("  top functions (self):")
+    for name, count in sorted(leaf.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"  {count * 100 / total:5.1f} %  {name}")
+
+
 def quantile(values: list[float], q: int) -> float:
     if len(values) < 2:
         return values[0] if values else 0.0
@@ -529,6 +581,9 @@ def main() -> None:
                         help="a PostgreSQL server where the user may create databases (default: SQLite)")
     parser.add_argument("--mode", choices=("make-to-order", "make-to-stock"), default="make-to-order")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up orders (one client; SQL per request kind)")
+    parser.add_argument("--profile", metavar="FILE", default=None,
+                        help="sample the server processes with py-spy during the timed run (raw stacks to FILE) "
+                             "and print the top cost centres in %%")
     args = parser.parse_args()
     if not 1 <= args.orders <= 100_000 or not 1 <= args.clients <= 256 or not 1 <= args.workers <= 64:
         parser.error("--orders 1..100000, --clients 1..256, --workers 1..64")
@@ -606,8 +661,17 @@ def main() -> None:
         warmed = max_ids(site_url, tables)
         pids = processes(server.pid)
         cpu0, sql0 = cpu_seconds(pids), counter.total()
+        spy = None
+        if args.profile:
+            spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.pid),
+                                    "--subprocesses", "--format", "raw", "--rate", "50", "--output", args.profile],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
 
         stats, elapsed = asyncio.run(run_orders(base, info, args.mode, args.warmup, args.orders, args.clients))
+        if spy is not None:
+            spy.send_signal(2)
+            spy.wait(timeout=60)
         pids = processes(server.pid)
         cpu = cpu_seconds(pids) - cpu0
         sql = counter.quiet_total(0.2) - sql0
@@ -653,6 +717,8 @@ def main() -> None:
               f"({', '.join(skipped) or 'none'}) are not copied (their UPDATEs are)")
         print(f"Tenon/floor: {elapsed / result['seconds']:.1f}x (wall time of the same rows in the same "
               f"number of transactions)")
+        if args.profile and Path(args.profile).exists():
+            print_profile(Path(args.profile))
     finally:
         if server is not None:
             server.terminate()
