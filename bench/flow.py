@@ -528,6 +528,13 @@ CENTRES = [
 ]
 
 
+#: leaf frames of threads that wait, not work: the event loop's select, thread-pool and aiosqlite
+#: workers blocked on their queues, condition waits, psycopg waiting for the server, this bench's dumper
+IDLE = ("EpollSelector.select (", "_connection_worker_thread (aiosqlite/core.py:59)",
+        "_worker (concurrent/futures/thread.py:81)", "Condition.wait (", "_dump (sitecustomize",
+        "Connection.wait (psycopg", "wait_async (psycopg", "sleep (")
+
+
 def print_profile(path: Path) -> None:
     """Top cost centres of py-spy's raw (collapsed) stacks: by innermost owner, and inclusive."""
     own: dict[str, int] = defaultdict(int)
@@ -539,8 +546,8 @@ def print_profile(path: Path) -> None:
         if not n.isdigit() or "flow-sql-dump" in stack:
             continue
         frames = stack.split(";")
-        if frames and ("wait_for" in frames[-1] or "select" in frames[-1].split(" ")[0] and "selectors" in frames[-1]):
-            continue  # an idle event loop
+        if not frames or any(frames[-1].startswith(i) for i in IDLE):
+            continue  # a thread waiting (py-spy's idle detection misses blocked queue gets on a loaded machine)
         count = int(n)
         total += count
         for name, patterns in CENTRES:
