@@ -1,8 +1,11 @@
-"""``examples/order_to_ship.py`` against a live ``tenon serve`` on 127.0.0.1 over a demo site: the
-make-to-order loop from sales order to done, through every role, HTTP only.
+"""The README's quick start, end to end: ``tenon demo`` on a fresh site, then ``tenon demo --serve
+--port N`` (the README's first command on a site that has the demo: it adds no row to any table,
+and serves), the demo plant seen through GraphQL, and ``examples/order_to_ship.py`` against that
+live server on 127.0.0.1: the make-to-order loop from sales order to done, HTTP only.
 
-The site is the test's own (``make_app`` + the demo data), so on PostgreSQL runs the server
-uses the test's PostgreSQL database. The device's API token comes from ``tenon users token``."""
+The site is the test's own (``make_app``), so on PostgreSQL runs the CLI and the server use the
+test's PostgreSQL database (the site's ``tenon.toml`` names it). One demo load serves every check
+(the load is the slow part on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,11 +17,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tenon.core.demo import load_demo
+from sqlalchemy import func, inspect, select
+
+from tenon.core.db import Base
+from tenon.core.demo import demo_password
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "order_to_ship.py"
 TENON = Path(sys.executable).with_name("tenon")
+ROLES = {"admin", "auditor", "warehouse_clerk", "warehouse_manager", "sales_rep", "sales_manager", "planner",
+         "operator", "work_center_lead", "device"}
 
 
 def _free_port() -> int:
@@ -27,39 +35,76 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+def _row_counts(app) -> dict[str, int]:
+    """Rows per table, for every table of the site's database."""
+    with app.transaction() as s:
+        names = set(inspect(s.connection()).get_table_names())
+        return {t.name: s.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables
+                if t.name in names}
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert proc.poll() is None, f"the server exited early: {log.read_text()[-2000:]}"
+        assert proc.poll() is None, f"the server exited early: {log.read_text()[-3000:]}"
         try:
             with urllib.request.urlopen(url + "/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not become healthy in time")
+            time.sleep(0.3)
+    raise AssertionError(f"the server did not become healthy in time: {log.read_text()[-3000:]}")
 
 
-def test_the_order_to_ship_loop_runs_against_a_live_demo_server(make_app):
-    """rep_east sells 4 FG-MH220 (make-to-order) to her first customer; the planner releases the
-    work order (CNC → LEAK); the clerk scans the requisition and issues it; op_cnc reports op 10;
-    the leak tester leak01 signals op 20 with an API token and an idempotency key, and the replay
-    is a duplicate counted once; the planner finishes the work order, the clerk ships and confirms,
-    the rep closes: DONE, exit 0. Without qc and rework the script says those steps are skipped."""
+def _check_plant(client) -> None:
+    """What the demo built: eight work centers, work orders in three states, exceptions, the BOM levels."""
+    planner = client.login("planner", demo_password("planner"))
+    data = planner.ok("""{ workCenters(first: 20) { nodes { code } } workOrders(first: 50) { nodes { state } }
+        productionExceptions(first: 50) { totalCount } products(first: 100) { totalCount }
+        customers(first: 1) { totalCount } }""")
+    assert sorted(w["code"] for w in data["workCenters"]["nodes"]) == sorted(
+        ["MELT", "HPDC", "TRIM", "XRAY", "CNC", "WASH", "LEAK", "ASM"])
+    states = [w["state"] for w in data["workOrders"]["nodes"]]
+    assert (states.count("DONE"), states.count("IN_PROGRESS"), states.count("RELEASED")) == (10, 2, 4)
+    assert data["productionExceptions"]["totalCount"] == 8
+    assert data["products"]["totalCount"] >= 40 and data["customers"]["totalCount"] == 50
+    asm = planner.ok('{ products(filter: {search: "FG-MH220-ASM"}) { nodes { id } } }')["products"]["nodes"][0]
+    rows = planner.ok("query($p: ID!) { bomExplosion(productId: $p, quantity: 1) { level made product { code } } }",
+                      {"p": asm["id"]})["bomExplosion"]
+    assert any(r["made"] and r["product"]["code"] == "FG-MH220" for r in rows)  # a made sub-assembly
+    assert {"RM-SEAL-SHAFT45", "RM-ORING-180"} <= {r["product"]["code"] for r in rows}  # the phantom kit's parts
+
+
+def test_readme_quick_start_then_the_order_to_ship_loop(make_app, make_client):
+    """First run: a user for every role with its password. Second run ``--serve --port N``: no row
+    added, then served. rep_east sells 4 FG-MH220 (make-to-order) to her first customer; the planner
+    releases the work order (CNC → LEAK); the clerk scans the requisition and issues it; op_cnc
+    reports op 10; leak01 signals op 20 with an API token and an idempotency key, and the replay is
+    a duplicate counted once; the planner finishes, the clerk ships and confirms, the rep closes:
+    DONE, exit 0. Without qc and rework the script says those steps are skipped."""
     app = make_app()
-    load_demo(app)
-    app.dispose()
     site = str(app.site.path)
-    token = subprocess.run([str(TENON), "--site", site, "users", "token", "leak01", "--name", "e2e"],
-                           capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+    first = subprocess.run([str(TENON), "--site", site, "demo"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "demo data loaded in" in first.stderr
+    users = {line.split()[0]: line for line in first.stdout.splitlines()[1:] if " / " in line}
+    assert ROLES <= {r.strip(",") for line in users.values() for r in line.split("roles: ")[1].split()[:2]}
+    assert demo_password("op_cnc") in users["op_cnc"] and "work centers: CNC, WASH" in users["op_cnc"]
+    before = _row_counts(app)
+
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = app.site.path / "serve.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([str(TENON), "--site", site, "serve", "--port", str(port)], stdout=out,
+        server = subprocess.Popen([str(TENON), "--site", site, "demo", "--serve", "--port", str(port)], stdout=out,
                                   stderr=subprocess.STDOUT, env={**os.environ, "TENON_LOG_LEVEL": "WARNING"})
         try:
             _wait_healthy(url, server, log)
+            assert _row_counts(app) == before  # the second run created nothing
+            assert "0 created, 16 already there" in log.read_text()
+            _check_plant(make_client(app))
+            token = subprocess.run([str(TENON), "--site", site, "users", "token", "leak01", "--name", "e2e"],
+                                   capture_output=True, text=True, check=True, timeout=120).stdout.strip()
             result = subprocess.run([sys.executable, str(EXAMPLE), url, "--device-token", token],
                                     capture_output=True, text=True, timeout=180)
         finally:
@@ -81,7 +126,6 @@ def test_the_order_to_ship_loop_runs_against_a_live_demo_server(make_app):
     assert "produced 4 -> DONE" in out and "is READY" in out
     assert "clerk: confirmed shipment SH-" in out and "-> done" in out
     lines = out.splitlines()
-    qc_installed = "qc plugin: installed" in lines[0]
-    if not qc_installed:
+    if "qc plugin: installed" not in lines[0]:
         assert "inspector: skipped: the qc plugin is not installed" in out
     assert lines[-1].startswith("final state of SO-") and ": DONE (" in lines[-1]
