@@ -9,6 +9,7 @@ test's PostgreSQL database (the site's ``tenon.toml`` names it). One demo load s
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -57,7 +58,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 def _check_plant(client) -> None:
-    """What the demo built: eight work centers, work orders in three states, exceptions, the BOM levels."""
+    """What the demo built: eight work centers, work orders in three states, exceptions, the BOM
+    levels, and figures on every KPI (exception response, load, inventory accuracy, overdue orders)."""
     planner = client.login("planner", demo_password("planner"))
     data = planner.ok("""{ workCenters(first: 20) { nodes { code } } workOrders(first: 50) { nodes { state } }
         productionExceptions(first: 50) { totalCount } products(first: 100) { totalCount }
@@ -73,6 +75,26 @@ def _check_plant(client) -> None:
                       {"p": asm["id"]})["bomExplosion"]
     assert any(r["made"] and r["product"]["code"] == "FG-MH220" for r in rows)  # a made sub-assembly
     assert {"RM-SEAL-SHAFT45", "RM-ORING-180"} <= {r["product"]["code"] for r in rows}  # the phantom kit's parts
+
+    # every dashboard and KPI shows something
+    today = dt.datetime.now(dt.UTC).date()
+    past, soon = str(today - dt.timedelta(days=28)), str(today + dt.timedelta(days=7))
+    kpi = planner.ok("""query($f: Date!, $t: Date!, $ft: DateTime!, $tt: DateTime!) {
+        exceptionResponseTime(from: $f, to: $t) { count averageMinutes openPastSla }
+        workCenterLoad(from: $f, to: $t) { day plannedHours reportedHours }
+        inventoryAccuracy(from: $ft, to: $tt) { countedLines accuracy }
+        orderProgress(first: 100) { nodes { overdue } } }""",
+                     {"f": past, "t": soon, "ft": f"{past}T00:00:00Z", "tt": f"{soon}T00:00:00Z"})
+    times = kpi["exceptionResponseTime"]
+    assert sum(r["count"] for r in times) == 8 and sum(r["openPastSla"] for r in times) == 1
+    averages = [r["averageMinutes"] for r in times if r["averageMinutes"] is not None]
+    assert min(averages) < 10 and max(averages) > 30  # answered fast and slow
+    load = kpi["workCenterLoad"]
+    assert sum(float(d["reportedHours"]) for d in load if d["day"] <= str(today)) > 0
+    assert sum(float(d["plannedHours"]) for d in load if d["day"] > str(today)) > 0
+    accuracy = kpi["inventoryAccuracy"]
+    assert accuracy["countedLines"] > 0 and float(accuracy["accuracy"]) < 1  # counts with differences
+    assert any(n["overdue"] for n in kpi["orderProgress"]["nodes"])
 
 
 def test_readme_quick_start_then_the_order_to_ship_loop(make_app, make_client):
