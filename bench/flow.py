@@ -709,6 +709,14 @@ def main() -> None:
 
         updates = {t: n - kinds_before.get(("UPDATE", t), 0) for (v, t), n in kinds_after.items() if v == "UPDATE"}
         deletes = {t: n - kinds_before.get(("DELETE", t), 0) for (v, t), n in kinds_after.items() if v == "DELETE"}
+        delta = {k: n - kinds_before.get(k, 0) for k, n in kinds_after.items() if n - kinds_before.get(k, 0) > 0}
+        verbs: dict[str, int] = defaultdict(int)
+        for (verb, _t), n in delta.items():
+            verbs[verb] += n
+        print("\nSQL per order by kind: " + ", ".join(f"{v} {n / max(ok, 1):.1f}" for v, n in
+                                                     sorted(verbs.items(), key=lambda kv: -kv[1])))
+        writes = sorted(((n, v, t) for (v, t), n in delta.items() if t), reverse=True)[:8]
+        print("  most written tables per order: " + ", ".join(f"{v} {t} {n / max(ok, 1):.1f}" for n, v, t in writes))
         warm_rows = new_rows(site_url, tables, seeded, warmed)
         rows = new_rows(site_url, tables, warmed, after)
         all_tables = [t for t in Base.metadata.sorted_tables if t.name in present]
