@@ -100,3 +100,46 @@ def seed_category(app: Any, code: str, parent: str | None = None) -> str:
 
 __all__ = ["BORE", "CREATE_INSP", "CREATE_PLAN", "DISPOSE", "INSPECTION", "RECORD", "RELEASE_STATUS", "REVISE_PLAN",
            "VISUAL", "Decimal", "dec", "inspections", "plan", "qc_site", "record", "record_all", "seed_category"]
+
+
+# --------------------------------------------------------------------------- shop with an inspected operation
+
+CREATE_OP = "mutation($i: OperationCreateInput!) { mrpOperationCreate(input: $i) { id code } }"
+CREATE_ROUTING = "mutation($i: RoutingCreateInput!) { routingCreate(input: $i) { id } }"
+CREATE_BOM = "mutation($i: BomCreateInput!) { bomCreate(input: $i) { id } }"
+LEVEL_AT = "query($id: ID!, $loc: ID) { product(id: $id) { onHand(locationId: $loc) } }"
+LOCATIONS = "query { locations(first: 100) { nodes { id code kind } } }"
+SHIP_FIELDS = "id number state lines { id quantity lot { code } }"
+CREATE_SHIPMENT = f"mutation($i: ShipmentCreateInput!) {{ shipmentCreate(input: $i) {{ {SHIP_FIELDS} }} }}"
+CONFIRM_SHIPMENT = f"mutation($id: ID!) {{ shipmentConfirm(id: $id) {{ {SHIP_FIELDS} }} }}"
+SHIPMENT = f"query($id: ID!) {{ shipment(id: $id) {{ {SHIP_FIELDS} }} }}"
+CREATE_RECEIPT = "mutation($i: ReceiptCreateInput!) { receiptCreate(input: $i) { id number state } }"
+
+
+def build_inspected_product(site: MrpSite) -> None:
+    """Product KQ (lot-tracked): routing TURNQ (CNC, inspection required) → ASSY; BOM 1 BOLT."""
+    from mrp.helpers import product
+
+    p, ids = site.planner, site.ids
+    ids["TURNQ"] = p.ok(CREATE_OP, {"i": {"code": "TURNQ", "name": "Turning (inspected)", "workCenterId": ids["CNC"],
+                                          "minutesPerUnit": "0.5", "inspectionRequired": True}})["mrpOperationCreate"]["id"]
+    ids["KQ"] = product(site.app, "KQ", tracking="lot")
+    p.ok(CREATE_ROUTING, {"i": {"productId": ids["KQ"], "steps": [{"operationId": ids["TURNQ"]},
+                                                                  {"operationId": ids["ASSY"]}]}})
+    p.ok(CREATE_BOM, {"i": {"productId": ids["KQ"], "lines": [{"componentId": ids["BOLT"], "quantity": "1"}]}})
+
+
+def location_ids(client: GraphQLClient) -> dict[str, str]:
+    return {n["code"]: n["id"] for n in client.ok(LOCATIONS)["locations"]["nodes"]}
+
+
+def on_hand(client: GraphQLClient, product_id: str, location_id: str | None = None) -> Decimal:
+    return dec(client.ok(LEVEL_AT, {"id": product_id, "loc": location_id})["product"]["onHand"])
+
+
+def receive(client: GraphQLClient, lines: list[dict[str, Any]]) -> dict[str, Any]:
+    return client.ok(CREATE_RECEIPT, {"i": {"lines": lines, "validate": True}})["receiptCreate"]
+
+
+def new_shipment(client: GraphQLClient, lines: list[dict[str, Any]]) -> dict[str, Any]:
+    return client.ok(CREATE_SHIPMENT, {"i": {"originType": "test.order", "originId": 1, "lines": lines}})["shipmentCreate"]
