@@ -52,9 +52,16 @@ class TenonSchema(strawberry.Schema):
     """A strawberry schema that knows the plugins' fields on other plugins' types."""
 
     def __init__(self, *args: Any, type_extensions: dict[str, list[tuple[str, StrawberryField]]] | None = None,
-                 **kwargs: Any) -> None:
+                 field_wrappers: dict[tuple[str, str], Any] | None = None, **kwargs: Any) -> None:
         self.type_extensions = type_extensions or {}
+        #: root fields whose result passes through a wrapper in this schema (custom fields)
+        self.field_wrappers = field_wrappers or {}
         super().__init__(*args, **kwargs)
+        for (root, name), wrap in self.field_wrappers.items():  # this schema's own GraphQLField objects
+            gtype = self._schema.type_map.get(root)
+            gfield = getattr(gtype, "fields", {}).get(name)
+            if gfield is not None and gfield.resolve is not None:
+                gfield.resolve = wrap(gfield.resolve)
         missing = sorted(set(self.type_extensions) - {t.name for t in self._schema.type_map.values()})
         if missing:
             owners = {p for name in missing for p, _f in self.type_extensions[name]}
@@ -156,6 +163,16 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
     for plugin, c in parts:
         for type_name, fields in c.extend.items():
             extend.setdefault(type_name, []).extend((plugin, _prepare_extension_field(f)) for f in fields)
+    if contributions is None:
+        from tenon.graphql.custom import custom_parts  # the site's custom fields, typed
+
+        custom = custom_parts(app)
+        types.extend(custom.types)
+        for type_name, pairs in custom.extend.items():
+            extend.setdefault(type_name, []).extend(pairs)
+        wrappers = custom.wrappers
+    else:
+        wrappers = {}
     site = app.site
     extensions: list[Any] = [
         ErrorMapping,
@@ -175,7 +192,7 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
         extensions.append(DisableIntrospection)
     try:
         return TenonSchema(query=query, mutation=mutation, subscription=subscription, types=types,
-                           extensions=extensions, type_extensions=extend,
+                           extensions=extensions, type_extensions=extend, field_wrappers=wrappers,
                            scalar_overrides=scalar_overrides())
     except PluginError:
         raise

@@ -16,6 +16,7 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from tenon.core.custom import entity_criteria
 from tenon.core.errors import ValidationError
 
 T = TypeVar("T")
@@ -111,6 +112,10 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     :param convert: maps each row to its GraphQL object (default: the row itself).
     """
     offset, limit = page_bounds(context, first, after)
+    descriptions = stmt.column_descriptions
+    extra = entity_criteria(descriptions[0].get("entity")) if descriptions else []
+    if extra:  # custom-field conditions of the list field being resolved (tenon.graphql.custom)
+        stmt = stmt.where(*extra)
 
     def fetch(session: Session) -> Sequence[Any]:
         return session.scalars(stmt.offset(offset).limit(limit + 1)).all()
