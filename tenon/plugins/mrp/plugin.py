@@ -120,3 +120,14 @@ def tenon_orders_sales_order_cancelling(session, order):
     from .integrations.orders import on_order_cancelling
 
     on_order_cancelling(session, order)
+
+
+@hookimpl
+def tenon_custom_entities(app):
+    # Work orders take custom fields (typed into the schema, stored by the custom-field store).
+    from tenon.core.custom import CustomEntity
+    from .models import WorkOrder
+
+    return [CustomEntity(name="mrp.work_order", model=WorkOrder, graphql_type="WorkOrder", obj="mrp.work_order",
+                         label="work order", create_mutations=("workOrderCreate",),
+                         inputs=("WorkOrderCreateInput",), responsible="created_by")]
