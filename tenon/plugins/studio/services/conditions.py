@@ -38,7 +38,8 @@ def _tokens(text: str) -> list[tuple[str, Any, int]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            raise BadCondition(f"condition: unexpected {text[pos:].strip()[:20]!r} at position {pos + 1}",
+            pos += len(text[pos:]) - len(text[pos:].lstrip())
+            raise BadCondition(f"condition: unexpected {text[pos:][:20]!r} at position {pos + 1}",
                                field="condition")
         start = m.start(m.lastgroup) if m.lastgroup else pos
         kind, value = m.lastgroup, m.group(m.lastgroup or 0)

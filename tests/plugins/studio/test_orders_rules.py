@@ -1,0 +1,130 @@
+"""Custom fields on sales orders under the region scope, and the order-confirmed rule.
+
+Site: ``plugins.orders.helpers.orders_site`` (regions east ⊃ zhejiang, south; rep_east sees east,
+rep_south sees south, salesmgr sees all) plus studio; ``cm`` is a config manager and
+``director_wang`` the workshop director (no role: notified by name).
+"""
+
+from __future__ import annotations
+
+from plugins.orders.helpers import CONFIRM_ORDER, CREATE_ORDER, USERS, api_user, line, orders_site
+
+from tenon.testing import wait_for_outbox
+
+DEFINE = "mutation($i: CustomFieldDefineInput!) { customFieldDefine(input: $i) { id } }"
+SAVE_RULE = """mutation($i: FlowRuleInput!) { flowRuleSave(input: $i) { id code version broken
+    actions { type users title } } }"""
+RULES = "query { flowRules { code broken runs { outcome ruleVersion event } } }"
+LEVEL = {"entity": "orders.sales_order", "code": "inspection_level", "type": "choice",
+         "choices": ["normal", "tightened"], "labelZh": "检验水平", "labelEn": "Inspection level",
+         "owner": "qa_li", "purpose": "Customer X needs tightened inspection", "reviewDate": "2027-06-30"}
+ORDERS = """query($f: SalesOrderFilter) { salesOrders(filter: $f) { totalCount nodes { number regionCode
+    customFields { inspectionLevel } } } }"""
+INBOX = "query { notifications { nodes { title event entityType } } }"
+CONFIRMED_RULE = {
+    "code": "so-confirmed-director", "name": "Confirmed orders to the workshop director",
+    "event": "orders.sales_order.state_changed", "entity": "orders.sales_order", "recordKey": "order_id",
+    "condition": "to_state == 'confirmed' and custom.inspection_level == 'tightened'",
+    "actions": [{"type": "notify", "users": ["director_wang"], "title": "Order {number} confirmed: issue the task number"},
+                {"type": "task", "users": ["director_wang"], "title": "Plan {number}", "dueMinutes": 120}],
+    "owner": "qa_li", "purpose": "The workshop starts tightened orders at once", "reviewDate": "2027-06-30"}
+
+
+def _site(make_app, make_client):
+    users = {**USERS, "cm": (["config_manager"], {}), "director_wang": ([], {})}
+    return orders_site(make_app, make_client, users=users, plugins=("studio",),
+                       settings={"api": {"plugin_check_seconds": 0}})
+
+
+def test_region_scope_holds_for_custom_values_and_filters(make_app, make_client):
+    site = _site(make_app, make_client)
+    site["cm"].ok(DEFINE, {"i": LEVEL})
+    east = site["rep_east"].ok(CREATE_ORDER, {"i": {"customerId": str(site.ids["C-EAST"]), "lines": [line(site.ids["BD-01"], 1)],
+                                                     "customFields": {"inspectionLevel": "tightened"}}})["salesOrderCreate"]
+    south = site["rep_south"].ok(CREATE_ORDER, {"i": {"customerId": str(site.ids["C-SOUTH"]), "lines": [line(site.ids["BD-01"], 1)],
+                                                       "customFields": {"inspectionLevel": "tightened"}}})["salesOrderCreate"]
+    tightened = {"f": {"customFields": {"inspectionLevel": {"eq": "tightened"}}}}
+    assert site["salesmgr"].ok(ORDERS, tightened)["salesOrders"]["totalCount"] == 2
+    mine = site["rep_east"].ok(ORDERS, tightened)["salesOrders"]
+    assert mine == {"totalCount": 1, "nodes": [{"number": east["number"], "regionCode": "east",
+                                                "customFields": {"inspectionLevel": "tightened"}}]}
+    assert site["rep_none"].ok(ORDERS, tightened)["salesOrders"]["totalCount"] == 0
+    # another region's order cannot be changed through its custom fields either
+    err = site["rep_east"].error("""mutation($i: SalesOrderUpdateInput!) { salesOrderUpdate(input: $i) { id } }""",
+                                 {"i": {"id": south["id"], "customFields": {"inspectionLevel": "normal"}}})
+    assert err["extensions"]["code"] == "NOT_FOUND"
+    assert site.order(south["id"])["id"] == south["id"]
+    assert site["salesmgr"].ok(ORDERS, {"f": {"customFields": {"inspectionLevel": {"in": ["normal"]}}}})[
+        "salesOrders"]["totalCount"] == 0
+    bad = site["rep_east"].error(CREATE_ORDER, {"i": {"customerId": str(site.ids["C-EAST"]), "lines": [line(site.ids["BD-01"], 1)],
+                                                      "customFields": {"inspectionLevel": "loose"}}})
+    assert (bad["extensions"]["code"], bad["extensions"]["field"]) == ("VALIDATION", "customFields.inspectionLevel")
+
+
+def test_confirmed_order_notifies_the_workshop_director(make_app, make_client):
+    site = _site(make_app, make_client)
+    cm = site["cm"]
+    cm.ok(DEFINE, {"i": LEVEL})
+    rule = cm.ok(SAVE_RULE, {"i": CONFIRMED_RULE})["flowRuleSave"]
+    assert (rule["version"], rule["broken"], [a["type"] for a in rule["actions"]]) == (1, None, ["notify", "task"])
+
+    def order(client, customer, level):
+        return client.ok(CREATE_ORDER, {"i": {"customerId": str(site.ids[customer]), "lines": [line(site.ids["BD-01"], 2)],
+                                              "customFields": {"inspectionLevel": level}}})["salesOrderCreate"]
+
+    tight = order(site["rep_east"], "C-EAST", "tightened")
+    normal = order(site["rep_south"], "C-SOUTH", "normal")
+    site["rep_east"].ok(CONFIRM_ORDER, {"id": tight["id"]})
+    site["rep_south"].ok(CONFIRM_ORDER, {"id": normal["id"]})
+    wait_for_outbox(site.app)
+
+    director = site.clients["director_wang"]
+    inbox = director.ok(INBOX)["notifications"]["nodes"]
+    assert [n["title"] for n in inbox] == [f"Task: Plan {tight['number']}",
+                                           f"Order {tight['number']} confirmed: issue the task number"]
+    assert {n["entityType"] for n in inbox} == {"orders_sales_order"}
+    tasks = cm.ok("query { studioTasks { title assignedTo state dueAt } }")["studioTasks"]
+    assert [(t["title"], t["assignedTo"], t["state"]) for t in tasks] == [(f"Plan {tight['number']}", "director_wang", "open")]
+
+    runs = cm.ok(RULES)["flowRules"][0]["runs"]
+    assert sorted(r["outcome"] for r in runs) == ["done", "skipped", "skipped", "skipped"]  # 2 created, 2 confirmed
+    assert {r["ruleVersion"] for r in runs} == {1}
+
+    # an event delivered again runs nothing twice (the outbox is at-least-once)
+    from tenon.plugins.orders import SalesOrderStateChanged
+    from tenon.core.events import publish
+
+    with site.app.transaction(operation="test:replay") as s:
+        publish(s, SalesOrderStateChanged(order_id=int(tight["id"]), number=tight["number"], region_code="east",
+                                          from_state="draft", to_state="confirmed"))
+    wait_for_outbox(site.app)
+    assert len(director.ok(INBOX)["notifications"]["nodes"]) == 2
+    assert len(cm.ok(RULES)["flowRules"][0]["runs"]) == 4
+
+    # saving again changes the rule and its version
+    again = cm.ok(SAVE_RULE, {"i": {**CONFIRMED_RULE, "condition": "to_state == 'confirmed'"}})["flowRuleSave"]
+    assert (again["id"], again["version"]) == (rule["id"], 2)
+
+
+def test_bad_rules_are_refused_on_save_with_a_clear_message(make_app, make_client):
+    site = _site(make_app, make_client)
+    cm = site["cm"]
+    cm.ok(DEFINE, {"i": LEVEL})
+    cases = [
+        ({"condition": "to_state = 'confirmed'"}, "condition", "unexpected \"= 'confirmed'\" at position 10"),
+        ({"condition": "to_state == "}, "condition", "expected a name, a value or '(' at the end"),
+        ({"condition": "state == 'confirmed'"}, "condition", "condition names 'state', which the event does not carry"),
+        ({"condition": "custom.ra > 1"}, "condition", "no such custom field (custom fields: inspection_level)"),
+        ({"condition": "record.colour == 'red'"}, "condition", "the entity has no field 'colour'"),
+        ({"event": "orders.sales_order.confirmd"}, "event", "did you mean orders.sales_order.state_changed"),
+        ({"recordKey": "id"}, "recordKey", "one of order_id"),
+        ({"actions": [{"type": "notify", "title": "x", "roles": ["no_such_role"]}]}, "roles", "unknown role(s) no_such_role"),
+        ({"actions": [{"type": "assign", "users": ["x"]}]}, "actions[0].type", "not available yet"),
+        ({"actions": []}, "actions", "at least one action"),
+    ]
+    for change, field, message in cases:
+        err = cm.error(SAVE_RULE, {"i": {**CONFIRMED_RULE, **change}})
+        assert err["extensions"]["code"] == "VALIDATION", err
+        assert err["extensions"]["field"] == field and message in err["message"], err
+    assert cm.ok(RULES)["flowRules"] == []
+    assert site["rep_east"].error(SAVE_RULE, {"i": CONFIRMED_RULE})["extensions"]["code"] == "FORBIDDEN"
