@@ -123,7 +123,8 @@ def _class(name: str, description: str, fields: dict[str, tuple[Any, str]], *, i
     ns: dict[str, Any] = {"__annotations__": {}}
     for py, (tp, desc) in fields.items():
         ns["__annotations__"][py] = Optional[tp]  # noqa: UP045  (a runtime annotation)
-        ns[py] = strawberry.field(default=None, description=desc or py)
+        # inputs: no default, so an omitted field is absent from the arguments (null clears a value)
+        ns[py] = strawberry.field(default=strawberry.UNSET if is_input else None, description=desc or py)
     cls = type(name, (), ns)
     deco = strawberry.input if is_input else strawberry.type
     return deco(cls, name=name, description=description)
@@ -153,7 +154,7 @@ def _extension_field(name: str, gql_type: Any, description: str, resolver: Calla
     if resolver is not None:
         f = strawberry.field(resolver=resolver, graphql_type=gql_type, description=description, name=name)
     else:
-        f = strawberry.field(graphql_type=gql_type, default=None, description=description, name=name)
+        f = strawberry.field(graphql_type=gql_type, default=strawberry.UNSET, description=description, name=name)
     f.python_name = "custom_fields"
     return f
 

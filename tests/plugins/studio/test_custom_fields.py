@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 DEFINE = """mutation($i: CustomFieldDefineInput!) { customFieldDefine(input: $i) {
     id code graphqlName type categoryId required active version } }"""
 CATEGORY = "mutation($i: CategoryCreateInput!) { productCategoryCreate(input: $i) { id } }"
@@ -91,3 +93,26 @@ def test_definitions_are_checked_and_need_config_manager(make_app, client_as):
         assert (err["extensions"]["code"] in ("VALIDATION", "NOT_FOUND"), err["extensions"]["field"]) == (True, field), err
     cm.ok(DEFINE, {"i": {**RA, "required": False}})
     assert cm.error(DEFINE, {"i": RA})["extensions"]["field"] == "code"  # already defined
+
+
+@pytest.mark.postgres_only
+def test_value_filters_are_answered_from_indexes_on_postgresql(make_app, client_as):
+    """Equality is JSONB containment (GIN index); ranges use the field's expression index."""
+    from sqlalchemy import select, text
+
+    from tenon.plugins.stock import Product
+
+    app = make_app(plugins=["stock", "studio"], settings={"api": {"plugin_check_seconds": 0}})
+    cm = client_as(app, "config_manager", "warehouse_manager")
+    cm.ok(DEFINE, {"i": {**RA, "required": False}})
+    cm.ok(DEFINE, {"i": {**RA, "code": "finish", "type": "choice", "choices": ["ground", "turned"], "scale": None,
+                         "unit": "", "minValue": None, "maxValue": None, "required": False}})
+    store, entity = app.custom_field_store, app.custom_entities["stock.product"]
+    for conditions, index in (({"surface_roughness_ra": {"lte": "2"}}, "ixdyn_studio_value_"),
+                              ({"finish": {"eq": "ground"}}, "ix_studio_value_data")):
+        with app.transaction() as s:
+            stmt = select(Product.id).where(store.criterion(s, entity, conditions))
+            sql = str(stmt.compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+            s.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(r[0] for r in s.execute(text(f"EXPLAIN {sql}")))
+        assert index in plan, plan

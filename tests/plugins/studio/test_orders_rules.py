@@ -128,3 +128,25 @@ def test_bad_rules_are_refused_on_save_with_a_clear_message(make_app, make_clien
         assert err["extensions"]["field"] == field and message in err["message"], err
     assert cm.ok(RULES)["flowRules"] == []
     assert site["rep_east"].error(SAVE_RULE, {"i": CONFIRMED_RULE})["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_field_reaching_a_value_notifies_the_responsible_person(make_app, make_client):
+    site = _site(make_app, make_client)
+    cm = site["cm"]
+    cm.ok(DEFINE, {"i": LEVEL})
+    cm.ok(SAVE_RULE, {"i": {
+        "code": "tightened-to-rep", "name": "Tell the order's creator when inspection is tightened",
+        "event": "studio.value.changed", "entity": "orders.sales_order", "recordKey": "record_id",
+        "condition": "entity == 'orders.sales_order' and field == 'inspection_level' and new == 'tightened' "
+                     "and record.state == 'draft'",
+        "actions": [{"type": "notify", "responsible": True, "title": "Order {record_id}: inspection tightened"}],
+        "owner": "qa_li", "purpose": "Reps warn the customer about the longer lead time", "reviewDate": "2027-06-30"}})
+    order = site["rep_east"].ok(CREATE_ORDER, {"i": {"customerId": str(site.ids["C-EAST"]), "lines": [line(site.ids["BD-01"], 1)],
+                                                      "customFields": {"inspectionLevel": "normal"}}})["salesOrderCreate"]
+    update = "mutation($i: SalesOrderUpdateInput!) { salesOrderUpdate(input: $i) { customFields { inspectionLevel } } }"
+    assert site["salesmgr"].ok(update, {"i": {"id": order["id"], "customFields": {"inspectionLevel": "tightened"}}})[
+        "salesOrderUpdate"]["customFields"] == {"inspectionLevel": "tightened"}
+    wait_for_outbox(site.app)
+    assert [n["title"] for n in site["rep_east"].ok(INBOX)["notifications"]["nodes"]] == [
+        f"Order {order['id']}: inspection tightened"]
+    assert site["salesmgr"].ok(INBOX)["notifications"]["nodes"] == []

@@ -14,14 +14,28 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import ColumnElement, Numeric, and_, cast, false, or_, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Numeric,
+    String,
+    and_,
+    cast,
+    false,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from tenon.core.custom import CustomEntity, CustomFieldSpec
 from tenon.core.errors import NotFound, ValidationError
+from tenon.core.events import publish
 from tenon.core.ids import decode_id
 
+from ..events import CustomValueChanged
 from ..models import FieldDefinition, FieldValue
 
 #: the most characters a text value may have when its definition sets no ``max_length``
@@ -168,7 +182,8 @@ class Store:
               *, creating: bool) -> None:
         definitions = {d.code: d for d in active_definitions(session, entity.name)}
         chain = category_chain(session, entity, record)
-        data = values_of(session, entity.name, record.id)
+        before = values_of(session, entity.name, record.id)
+        data = dict(before)
         for code, value in (values or {}).items():
             d = definitions.get(code)
             if d is None:
@@ -192,6 +207,12 @@ class Store:
                 if d.required and data.get(d.code) is None:
                     raise ValidationError(f"{d.label_en or d.code} is required", field=field_path(d.code))
         set_values(session, entity.name, record.id, data)
+        for code in sorted(set(before) | set(data)):
+            if before.get(code) != data.get(code):
+                publish(session, CustomValueChanged(
+                    entity=entity.name, record_id=record.id, field=code,
+                    old=None if before.get(code) is None else str(before[code]),
+                    new=None if data.get(code) is None else str(data[code])))
 
     def read(self, session: Session, entity: CustomEntity, ids: Sequence[int]) -> list[dict[str, Any]]:
         model = entity.model
@@ -222,7 +243,7 @@ class Store:
                 if op == "eq":
                     clauses.append(_equal(d, value, postgres))
                 else:
-                    column = _comparable(d)
+                    column = _comparable(d, postgres)
                     bound = Decimal(value) if d.kind == "decimal" else value
                     clauses.append({"gt": column > bound, "gte": column >= bound, "lt": column < bound,
                                     "lte": column <= bound}[op])
@@ -244,7 +265,18 @@ def _filter_value(session: Session, d: FieldDefinition, raw: Any, path: str, op:
     return normalise(session, d, raw, path) if op == "eq" else raw
 
 
-def _comparable(d: FieldDefinition) -> ColumnElement[Any]:
+def range_expression(kind: str, code: str) -> str:
+    """PostgreSQL: the expression a range condition compares, the same text as its expression index
+    (:func:`tenon.plugins.studio.services.fields.ensure_index`); ``code`` is validated
+    ``[a-z][a-z0-9_]*``, so it is safe inline (a bound key would not match the index)."""
+    cast_to = {"decimal": "NUMERIC(38, 10)", "integer": "BIGINT"}.get(kind, "TEXT")
+    return f"CAST((studio_value.data ->> '{code}') AS {cast_to})"
+
+
+def _comparable(d: FieldDefinition, postgres: bool) -> ColumnElement[Any]:
+    if postgres:
+        cast_type = {"decimal": Numeric(38, 10), "integer": BigInteger()}.get(d.kind, String())
+        return literal_column(range_expression(d.kind, d.code), type_=cast_type)
     element = FieldValue.data[d.code]
     if d.kind == "decimal":
         return cast(element.as_string(), Numeric(38, 10))
