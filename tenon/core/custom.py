@@ -153,6 +153,12 @@ def list_criteria(model: type, criterion: Any) -> Iterator[None]:
         _LIST_CRITERIA.reset(token)
 
 
-def entity_criteria(model: Any) -> list[Any]:
-    """The criteria :func:`list_criteria` set for ``model`` in this resolver (used by ``paginate``)."""
-    return [c for m, c in _LIST_CRITERIA.get() if m is model]
+def entity_criteria(stmt: Any) -> list[Any]:
+    """The criteria :func:`list_criteria` set for the entity ``stmt`` selects, in this resolver
+    (used by ``paginate``; nothing to look at, and no cost, outside a filtered list)."""
+    active = _LIST_CRITERIA.get()
+    if not active:
+        return []
+    descriptions = stmt.column_descriptions
+    model = descriptions[0].get("entity") if descriptions else None
+    return [c for m, c in active if m is model]

@@ -112,8 +112,7 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     :param convert: maps each row to its GraphQL object (default: the row itself).
     """
     offset, limit = page_bounds(context, first, after)
-    descriptions = stmt.column_descriptions
-    extra = entity_criteria(descriptions[0].get("entity")) if descriptions else []
+    extra = entity_criteria(stmt)
     if extra:  # custom-field conditions of the list field being resolved (tenon.graphql.custom)
         stmt = stmt.where(*extra)
 

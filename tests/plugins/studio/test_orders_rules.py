@@ -150,3 +150,36 @@ def test_a_field_reaching_a_value_notifies_the_responsible_person(make_app, make
     assert [n["title"] for n in site["rep_east"].ok(INBOX)["notifications"]["nodes"]] == [
         f"Order {order['id']}: inspection tightened"]
     assert site["salesmgr"].ok(INBOX)["notifications"]["nodes"] == []
+
+
+def test_a_failing_action_is_recorded_retried_and_never_undoes_the_change(make_app, make_client):
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from tenon.core.cli import cli as kernel_cli
+
+    site = _site(make_app, make_client)
+    cm = site["cm"]
+    field = cm.ok(DEFINE, {"i": LEVEL})["customFieldDefine"]
+    cm.ok(SAVE_RULE, {"i": {**CONFIRMED_RULE, "condition": "to_state == 'confirmed'",
+                            "actions": [{"type": "set_field", "field": "inspection_level", "value": "tightened"}]}})
+    cm.ok("mutation($id: ID!) { customFieldRemove(id: $id) { active } }", {"id": field["id"]})
+    order = site["rep_east"].ok(CREATE_ORDER, {"i": {"customerId": str(site.ids["C-EAST"]),
+                                                      "lines": [line(site.ids["BD-01"], 1)]}})["salesOrderCreate"]
+    assert site["rep_east"].ok(CONFIRM_ORDER, {"id": order["id"]})["salesOrderConfirm"]["state"] == "CONFIRMED"
+    wait_for_outbox(site.app)
+    [run] = [r for r in cm.ok(RULES)["flowRules"][0]["runs"] if r["outcome"] != "skipped"]
+    assert run["outcome"] == "failed"
+    assert site.order(order["id"])["state"] == "CONFIRMED"  # the user's change stands
+    health = make_client(site.app).http.get("/health").json()
+    assert health["ok"] is False and health["checks"]["studio"]["failed_runs"] == 1
+
+    cm.ok(DEFINE, {"i": LEVEL})  # the field is back: the retry succeeds
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)).isoformat()
+    result = CliRunner().invoke(kernel_cli, ["--site", str(site.app.site.path), "studio", "tick", "--now", later])
+    assert "retried: 1" in result.output, result.output
+    assert [r["outcome"] for r in cm.ok(RULES)["flowRules"][0]["runs"] if r["outcome"] != "skipped"] == ["done"]
+    got = site["salesmgr"].ok("query($id: ID!) { salesOrder(id: $id) { customFields { inspectionLevel } } }",
+                              {"id": order["id"]})
+    assert got["salesOrder"]["customFields"] == {"inspectionLevel": "tightened"}

@@ -172,7 +172,7 @@ def ensure_index(session: Session, d: FieldDefinition) -> None:
     if session.get_bind().dialect.name != "postgresql" or d.kind not in ("integer", "decimal", "date"):
         return
     expression = range_expression(d.kind, d.code).replace("studio_value.", "")
-    session.execute(text(f"CREATE INDEX IF NOT EXISTS {index_name(d)} ON studio_value (({expression}))"))
+    session.execute(text(f"CREATE INDEX IF NOT EXISTS {index_name(d)} ON studio_value (entity, ({expression}))"))
 
 
 def get_definition(session: Session, definition_id: Any) -> FieldDefinition:
