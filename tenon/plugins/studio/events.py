@@ -21,4 +21,15 @@ class CustomValueChanged(Event):
     new: str | None
 
 
-EVENTS = (CustomValueChanged,)
+@dataclass(frozen=True)
+class WebhookRequested(Event):
+    """A rule's webhook action: studio POSTs ``body`` (JSON) to ``url`` from the outbox after the
+    commit; a failed call is retried by the outbox with backoff."""
+
+    name: ClassVar[str] = "studio.webhook.requested"
+    rule: str
+    url: str
+    body: str
+
+
+EVENTS = (CustomValueChanged, WebhookRequested)

@@ -128,3 +128,22 @@ def test_value_filters_are_answered_from_indexes_on_postgresql(make_app, client_
             params = {k: Jsonb(v) if isinstance(v, dict) else v for k, v in compiled.params.items()}
             plan = "\n".join(r[0] for r in s.connection().exec_driver_sql(f"EXPLAIN {compiled}", params))
         assert index in plan, plan
+
+
+def test_studio_uninstalls_cleanly_and_the_schema_is_plain_again(make_app, client_as):
+    from click.testing import CliRunner
+    from sqlalchemy import inspect
+
+    from tenon.core.cli import cli as kernel_cli
+
+    app = make_app(plugins=["stock", "studio"], settings={"api": {"plugin_check_seconds": 0}})
+    cm = client_as(app, "config_manager", "warehouse_manager")
+    cm.ok(DEFINE, {"i": {**RA, "required": False}})
+    cm.ok(CREATE, {"i": {"code": "BD-1", "name": "Disc", "customFields": {"surfaceRoughnessRa": "1.60"}}})
+    result = CliRunner().invoke(kernel_cli, ["--site", str(app.site.path), "plugins", "uninstall", "studio", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert not {"studio_value", "studio_field", "studio_rule"} & set(inspect(app.engine).get_table_names())
+    assert cm.ok(LIST.replace(" customFields { surfaceRoughnessRa }", ""), {"f": None})["products"] == {
+        "totalCount": 1, "nodes": [{"code": "BD-1"}]}
+    err = cm.error(LIST, {"f": None})
+    assert "customFields" in err["message"]

@@ -119,7 +119,8 @@ def test_bad_rules_are_refused_on_save_with_a_clear_message(make_app, make_clien
         ({"event": "orders.sales_order.confirmd"}, "event", "did you mean orders.sales_order.state_changed"),
         ({"recordKey": "id"}, "recordKey", "one of order_id"),
         ({"actions": [{"type": "notify", "title": "x", "roles": ["no_such_role"]}]}, "roles", "unknown role(s) no_such_role"),
-        ({"actions": [{"type": "assign", "users": ["x"]}]}, "actions[0].type", "not available yet"),
+        ({"actions": [{"type": "email", "users": ["x"], "title": "x"}]}, "actions[0].type", "not available yet"),
+        ({"actions": [{"type": "assign", "title": "x"}]}, "actions[0].users", "needs a user"),
         ({"actions": []}, "actions", "at least one action"),
     ]
     for change, field, message in cases:
@@ -183,3 +184,46 @@ def test_a_failing_action_is_recorded_retried_and_never_undoes_the_change(make_a
     got = site["salesmgr"].ok("query($id: ID!) { salesOrder(id: $id) { customFields { inspectionLevel } } }",
                               {"id": order["id"]})
     assert got["salesOrder"]["customFields"] == {"inspectionLevel": "tightened"}
+
+
+def test_assign_and_webhook_actions(make_app, make_client):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received: list[dict] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        site = _site(make_app, make_client)
+        url = f"http://127.0.0.1:{server.server_port}/erp-events"
+        bad = site["cm"].error(SAVE_RULE, {"i": {**CONFIRMED_RULE, "condition": "", "actions": [
+            {"type": "webhook", "title": "x", "url": "file:///etc/passwd"}]}})
+        assert (bad["extensions"]["code"], bad["extensions"]["field"]) == ("VALIDATION", "actions[0].url")
+        site["cm"].ok(SAVE_RULE, {"i": {**CONFIRMED_RULE, "condition": "to_state == 'confirmed'", "actions": [
+            {"type": "assign", "users": ["director_wang"], "title": "Order {number}"},
+            {"type": "webhook", "title": "Order {number} confirmed", "url": url}]}})
+        order = site["rep_east"].ok(CREATE_ORDER, {"i": {"customerId": str(site.ids["C-EAST"]),
+                                                          "lines": [line(site.ids["BD-01"], 1)]}})["salesOrderCreate"]
+        site["rep_east"].ok(CONFIRM_ORDER, {"id": order["id"]})
+        wait_for_outbox(site.app)
+        assert [n["title"] for n in site.clients["director_wang"].ok(INBOX)["notifications"]["nodes"]] == [
+            f"Assigned to you: Order {order['number']}"]
+        tasks = site["cm"].ok("query { studioTasks { title assignedTo dueAt entity recordId } }")["studioTasks"]
+        assert tasks == [{"title": f"Order {order['number']}", "assignedTo": "director_wang", "dueAt": None,
+                          "entity": "orders.sales_order", "recordId": order["id"]}]
+        assert len(received) == 1
+        assert (received[0]["title"], received[0]["payload"]["to_state"], received[0]["record"]) == (
+            f"Order {order['number']} confirmed", "confirmed", {"entity": "orders.sales_order", "id": int(order["id"])})
+    finally:
+        server.shutdown()

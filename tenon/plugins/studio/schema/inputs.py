@@ -33,17 +33,18 @@ class CustomFieldDefineInput:
 
 @strawberry.input(description="One action of a flow rule.")
 class FlowActionInput:
-    type: str = strawberry.field(description="`notify`, `task`, `set_field` or `sla`.")
+    type: str = strawberry.field(description="`notify`, `assign`, `task`, `set_field`, `sla` or `webhook`.")
     title: str | None = strawberry.field(default=None, description="Title; `{field}` inserts a payload value.")
     body: str | None = strawberry.field(default=None, description="Longer text of a notification.")
     users: list[str] | None = strawberry.field(default=None, description="Usernames: recipients, the task's assignee, or the SLA chain in order.")
     roles: list[str] | None = strawberry.field(default=None, description="notify: roles whose holders are notified.")
     responsible: bool = strawberry.field(default=False, description="notify/task: the record's responsible person.")
-    due_minutes: int | None = strawberry.field(default=None, description="task: due this many minutes after the event.")
+    due_minutes: int | None = strawberry.field(default=None, description="task (and optionally assign): due this many minutes after the event.")
     minutes: int | None = strawberry.field(default=None, description="sla: first response within this many minutes.")
     stop: str | None = strawberry.field(default=None, description="sla: condition over the record that stops the clock.")
     field: str | None = strawberry.field(default=None, description="set_field: the custom field code.")
     value: str | None = strawberry.field(default=None, description="set_field: the value, as text.")
+    url: str | None = strawberry.field(default=None, description="webhook: the http(s) URL the event is POSTed to.")
 
 
 @strawberry.input(description="A flow rule (created, or changed when the code exists).")

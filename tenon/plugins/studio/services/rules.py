@@ -5,7 +5,10 @@ optional entity (a declared custom entity, e.g. ``orders.sales_order``) with the
 holding the record id (``order_id``), a condition (:mod:`.conditions`) and actions:
 
 * ``notify``: users, roles and/or the record's responsible person get an in-app notification;
-* ``task``: a follow-up task for a user (or the responsible person) due in N minutes;
+* ``assign``: the record is assigned to a user (an open studio task, like ERPNext's assignment
+  ToDo, and a notification); ``task``: a follow-up task for a user (or the responsible person)
+  due in N minutes;
+* ``webhook``: POST the event (JSON) to a URL, from the outbox after the commit (retried);
 * ``set_field``: set one of the entity's custom fields;
 * ``sla``: start a first-response clock of N minutes over a chain of people; each time it passes
   while the ``stop`` condition (over the record) is false, the next person is notified.
@@ -35,11 +38,10 @@ from .values import normalise
 MAX_ACTIONS = 10
 MAX_RECIPIENTS = 20
 MAX_MINUTES = 60 * 24 * 90
-ACTION_TYPES = ("notify", "task", "set_field", "sla")
+ACTION_TYPES = ("notify", "assign", "task", "set_field", "sla", "webhook")
 #: what rules may not do yet (refused on save with a clear message)
-NOT_YET = {"assign": "use a task or an SLA clock to give a person the work",
-           "email": "only in-app notifications are delivered so far",
-           "webhook": "only in-app notifications are delivered so far"}
+NOT_YET = {"email": "the site has no mail settings yet: use a webhook to a mail gateway, or notify"}
+MAX_URL = 500
 
 
 def payload_fields(app: Any, event: str) -> list[str]:
@@ -97,7 +99,7 @@ def check_actions(session: Session, app: Any, entity: Any, actions: list[dict[st
         if kind not in ACTION_TYPES:
             raise ValidationError(f"{path}: type must be one of {', '.join(ACTION_TYPES)}", field=f"{path}.type")
         clean: dict[str, Any] = {"type": kind}
-        if kind in ("notify", "task", "sla"):
+        if kind in ("notify", "assign", "task", "sla", "webhook"):
             title = (a.get("title") or "").strip()
             if not title or len(title) > 200:
                 raise ValidationError(f"{path}: title is required (at most 200 characters; "
@@ -114,8 +116,15 @@ def check_actions(session: Session, app: Any, entity: Any, actions: list[dict[st
                 raise ValidationError(f"{path}: the rule's entity names no responsible person", field=f"{path}.responsible")
             if not (clean["users"] or clean["roles"] or clean["responsible"]):
                 raise ValidationError(f"{path}: notify whom? give users, roles or responsible", field=f"{path}.users")
-        if kind == "task":
-            clean["due_minutes"] = _minutes(a.get("due_minutes"), f"{path}.dueMinutes")
+        if kind == "webhook":
+            url = (a.get("url") or "").strip()
+            if not url.startswith(("http://", "https://")) or len(url) > MAX_URL or any(c.isspace() for c in url):
+                raise ValidationError(f"{path}: url must be an http(s) URL of at most {MAX_URL} characters",
+                                      field=f"{path}.url")
+            clean["url"] = url
+        if kind in ("task", "assign"):
+            clean["due_minutes"] = _minutes(a.get("due_minutes"), f"{path}.dueMinutes") \
+                if kind == "task" or a.get("due_minutes") is not None else None
             users = _names(a.get("users"), f"{path}.users")
             clean["users"] = users[:1]
             clean["responsible"] = bool(a.get("responsible")) and not users

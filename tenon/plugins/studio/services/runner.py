@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import re
+import urllib.request
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -23,9 +24,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
-from tenon.core.events import Subscriber
+from tenon.core.events import Subscriber, publish
 from tenon.core.notifications import notify
 
+from ..events import WebhookRequested
 from ..models import FieldDefinition, Rule, RuleRun, SlaClock, Task
 from . import conditions
 from .rules import problems
@@ -36,8 +38,22 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 MAX_ATTEMPTS = 8
 
 
+#: seconds a webhook call may take before it counts as failed (the outbox retries it)
+WEBHOOK_TIMEOUT = 5.0
+
+
 def subscribers(app: Any) -> list[Subscriber]:
-    return [Subscriber(name, on_event, name=f"studio.rules:{name}") for name in sorted(app.event_catalog)]
+    subs = [Subscriber(name, on_event, name=f"studio.rules:{name}") for name in sorted(app.event_catalog)]
+    return [*subs, Subscriber(WebhookRequested, send_webhook, name="studio.send_webhook")]
+
+
+def send_webhook(session: Session, event: WebhookRequested) -> None:
+    """POST the rule's JSON to its URL; a non-2xx answer or a network error raises, so the outbox retries."""
+    request = urllib.request.Request(event.url, data=event.body.encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "User-Agent": "tenon-studio"})
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as answer:  # noqa: S310 (http(s) checked on save)
+        if not 200 <= answer.status < 300:
+            raise RuntimeError(f"webhook {event.url} answered {answer.status}")
 
 
 def event_key(name: str, payload: Mapping[str, Any]) -> str:
@@ -127,14 +143,21 @@ def execute(session: Session, app: Any, rule: Rule, payload: Mapping[str, Any], 
             notify(session, usernames=[*action.get("users", []), *(_responsible(entity, record) if action.get("responsible") else [])],
                    roles=action.get("roles") or None, event=f"studio.rule.{rule.code}", title=title,
                    body=_fill(action.get("body", ""), payload), dedupe_key=dedupe, **about)
-        elif kind == "task":
+        elif kind in ("task", "assign"):
             users = action.get("users") or _responsible(entity, record)
+            minutes = action.get("due_minutes")
             if session.scalars(select(Task.id).where(Task.dedupe_key == dedupe)).first() is None:
                 session.add(Task(title=title, assigned_to=users[0] if users else None, rule_id=rule.id,
-                                 due_at=utcnow() + dt.timedelta(minutes=action["due_minutes"]), dedupe_key=dedupe,
-                                 entity=rule.entity, record_id=record.id if record else None))
-            notify(session, usernames=users, event=f"studio.rule.{rule.code}", title=f"Task: {title}",
+                                 due_at=utcnow() + dt.timedelta(minutes=minutes) if minutes else None,
+                                 dedupe_key=dedupe, entity=rule.entity, record_id=record.id if record else None))
+            prefix = "Task" if kind == "task" else "Assigned to you"
+            notify(session, usernames=users, event=f"studio.rule.{rule.code}", title=f"{prefix}: {title}"[:200],
                    dedupe_key=dedupe, **about)
+        elif kind == "webhook":
+            body = {"rule": rule.code, "rule_version": rule.version, "event": rule.event, "title": title,
+                    "payload": dict(payload), "record": {"entity": rule.entity, "id": record.id} if record else None}
+            publish(session, WebhookRequested(rule=rule.code, url=action["url"],
+                                              body=json.dumps(body, sort_keys=True, default=str)))
         elif kind == "set_field":
             STORE.write(session, entity, record, {action["field"]: action["value"]}, creating=False)
         elif kind == "sla":

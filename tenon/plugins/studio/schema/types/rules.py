@@ -19,7 +19,7 @@ def _id(v: int | None) -> strawberry.ID | None:
 
 @strawberry.type(name="FlowAction", description="One action of a flow rule.")
 class ActionType:
-    type: str = strawberry.field(description="`notify`, `task`, `set_field` or `sla`.")
+    type: str = strawberry.field(description="`notify`, `assign`, `task`, `set_field`, `sla` or `webhook`.")
     title: str | None = strawberry.field(description="Title (`{field}` inserts a payload value).")
     body: str | None = strawberry.field(description="Longer text of a notification.")
     users: list[str] = strawberry.field(description="Users: recipients, the task's assignee, the SLA chain in order.")
@@ -30,6 +30,7 @@ class ActionType:
     stop: str | None = strawberry.field(description="SLA: the clock stops when this condition over the record holds.")
     field: str | None = strawberry.field(description="set_field: the custom field code.")
     value: str | None = strawberry.field(description="set_field: the value (as text).")
+    url: str | None = strawberry.field(description="webhook: where the event is POSTed.")
 
     @classmethod
     def from_dict(cls, a: dict[str, Any]) -> ActionType:
@@ -37,7 +38,7 @@ class ActionType:
         return cls(type=a["type"], title=a.get("title"), body=a.get("body"), users=list(a.get("users") or []),
                    roles=list(a.get("roles") or []), responsible=bool(a.get("responsible")),
                    due_minutes=a.get("due_minutes"), minutes=a.get("minutes"), stop=a.get("stop"),
-                   field=a.get("field"), value=None if value is None else str(value))
+                   field=a.get("field"), value=None if value is None else str(value), url=a.get("url"))
 
 
 @strawberry.type(name="FlowRuleRun", description="One run of a rule for one event.")
