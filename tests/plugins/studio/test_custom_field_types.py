@@ -60,3 +60,27 @@ def test_each_type_is_typed_validated_and_filterable(make_app, client_as):
     assert codes({"matingPart": {"eq": a["id"]}}) == ["B"]
     assert codes({"weightKg": {"gte": "2"}}) == ["B"]
     assert codes({"weightKg": {"eq": "1.25"}}) == ["A"]
+
+
+def test_definitions_are_listed_and_purge_drops_the_values(make_app, client_as):
+    app = make_app(plugins=["stock", "studio"], settings={"api": {"plugin_check_seconds": 0}})
+    eng = client_as(app, "config_manager", "warehouse_manager")
+    weight = eng.ok(DEFINE, {"i": {"entity": "stock.product", **META, **FIELDS[-1]}})["customFieldDefine"]
+    entities = eng.ok("query { customizableEntities { name graphqlType hasCategories } }")["customizableEntities"]
+    assert {"name": "stock.product", "graphqlType": "Product", "hasCategories": True} in entities
+    listed = eng.ok("""query { customFieldDefinitions(entity: "stock.product") {
+        code graphqlName type scale unit owner purpose reviewDate labelZh } }""")["customFieldDefinitions"]
+    assert listed == [{"code": "weight_kg", "graphqlName": "weightKg", "type": "decimal", "scale": 3, "unit": "kg",
+                       "owner": "eng_chen", "purpose": "New customer's drawing data", "reviewDate": "2027-01-31",
+                       "labelZh": "重量"}]
+    create = "mutation($i: ProductCreateInput!) { productCreate(input: $i) { id customFields { weightKg } } }"
+    eng.ok(create, {"i": {"code": "A", "name": "A", "customFields": {"weightKg": "2.5"}}})
+    purge = "mutation($id: ID!) { customFieldPurge(id: $id) }"
+    assert eng.error(purge, {"id": weight["id"]})["extensions"]["code"] == "INVALID_STATE"  # remove it first
+    eng.ok("mutation($id: ID!) { customFieldRemove(id: $id) { active } }", {"id": weight["id"]})
+    assert eng.ok("""query { customFieldDefinitions(includeRemoved: true) { code active } }""")[
+        "customFieldDefinitions"] == [{"code": "weight_kg", "active": False}]
+    assert eng.ok(purge, {"id": weight["id"]}) == {"customFieldPurge": 1}
+    eng.ok(DEFINE, {"i": {"entity": "stock.product", **META, **FIELDS[-1]}})
+    got = eng.ok("query { products { nodes { code customFields { weightKg } } } }")["products"]["nodes"]
+    assert got == [{"code": "A", "customFields": {"weightKg": None}}]  # purged values do not come back
