@@ -153,34 +153,57 @@ def test_a_field_reaching_a_value_notifies_the_responsible_person(make_app, make
     assert site["salesmgr"].ok(INBOX)["notifications"]["nodes"] == []
 
 
-def test_a_failing_action_is_recorded_retried_and_never_undoes_the_change(make_app, make_client):
+def test_a_failing_or_broken_run_is_recorded_retried_and_never_undoes_the_change(make_app, make_client):
     import datetime as dt
 
     from click.testing import CliRunner
 
     from tenon.core.cli import cli as kernel_cli
+    from tenon.core.events import publish
+    from tenon.plugins.orders import SalesOrderStateChanged
 
     site = _site(make_app, make_client)
     cm = site["cm"]
     field = cm.ok(DEFINE, {"i": LEVEL})["customFieldDefine"]
     cm.ok(SAVE_RULE, {"i": {**CONFIRMED_RULE, "condition": "to_state == 'confirmed'",
                             "actions": [{"type": "set_field", "field": "inspection_level", "value": "tightened"}]}})
+
+    def runs():
+        return [(r["outcome"], r["attempts"]) for r in
+                cm.ok("query { flowRules { runs { outcome attempts } } }")["flowRules"][0]["runs"]
+                if r["outcome"] != "skipped"]
+
+    def tick(hours):
+        at = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)).isoformat()
+        result = CliRunner().invoke(kernel_cli, ["--site", str(site.app.site.path), "studio", "tick", "--now", at])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    # the record is gone by the time the event is delivered: the run fails, is recorded and retried
+    with site.app.transaction(operation="test:orphan event") as s:
+        publish(s, SalesOrderStateChanged(order_id=987654, number="SO-GONE", region_code="east",
+                                          from_state="draft", to_state="confirmed"))
+    wait_for_outbox(site.app)
+    assert runs() == [("failed", 1)]
+    health = make_client(site.app).http.get("/health").json()
+    assert health["ok"] is False and health["checks"]["studio"]["failed_runs"] == 1
+    assert "retried: 1" in tick(2) and runs() == [("failed", 2)]
+
+    # the field the rule sets was removed: the rule is broken, the user's confirmation stands
     cm.ok("mutation($id: ID!) { customFieldRemove(id: $id) { active } }", {"id": field["id"]})
+    assert cm.ok("query { flowRules { broken } }")["flowRules"] == [
+        {"broken": "custom field(s) inspection_level of orders.sales_order no longer exist"}]
     order = site["rep_east"].ok(CREATE_ORDER, {"i": {"customerId": str(site.ids["C-EAST"]),
                                                       "lines": [line(site.ids["BD-01"], 1)]}})["salesOrderCreate"]
     assert site["rep_east"].ok(CONFIRM_ORDER, {"id": order["id"]})["salesOrderConfirm"]["state"] == "CONFIRMED"
     wait_for_outbox(site.app)
-    [run] = [r for r in cm.ok(RULES)["flowRules"][0]["runs"] if r["outcome"] != "skipped"]
-    assert run["outcome"] == "failed"
-    assert site.order(order["id"])["state"] == "CONFIRMED"  # the user's change stands
-    health = make_client(site.app).http.get("/health").json()
-    assert health["ok"] is False and health["checks"]["studio"]["failed_runs"] == 1
+    assert ("broken", 1) in runs()
+    assert site.order(order["id"])["state"] == "CONFIRMED"
 
-    cm.ok(DEFINE, {"i": LEVEL})  # the field is back: the retry succeeds
-    later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)).isoformat()
-    result = CliRunner().invoke(kernel_cli, ["--site", str(site.app.site.path), "studio", "tick", "--now", later])
-    assert "retried: 1" in result.output, result.output
-    assert [r["outcome"] for r in cm.ok(RULES)["flowRules"][0]["runs"] if r["outcome"] != "skipped"] == ["done"]
+    cm.ok(DEFINE, {"i": LEVEL})  # the field is back (with its values): the retry runs the rule
+    assert cm.ok("query { flowRules { broken } }")["flowRules"] == [{"broken": None}]
+    tick(4)
+    assert ("done", 2) in runs()
     got = site["salesmgr"].ok("query($id: ID!) { salesOrder(id: $id) { customFields { inspectionLevel } } }",
                               {"id": order["id"]})
     assert got["salesOrder"]["customFields"] == {"inspectionLevel": "tightened"}

@@ -61,4 +61,4 @@ class Mutation:
         return await info.context.run(lambda s: RuleType.from_model(rules.save(
             s, code=i.code, name=i.name, event=i.event, condition=i.condition, actions=actions, owner=i.owner,
             purpose=i.purpose, review_date=i.review_date, entity=i.entity, record_key=i.record_key,
-            active=i.active), app))
+            active=i.active), app, s))

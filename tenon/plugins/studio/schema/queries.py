@@ -42,7 +42,7 @@ class Query:
                       extensions=allowed("studio.rule", "read"))
     async def flow_rules(self, info: Info) -> list[RuleType]:
         app = info.context.tenon
-        return await info.context.run(lambda s: [RuleType.from_model(r, app) for r in
+        return await info.context.run(lambda s: [RuleType.from_model(r, app, s) for r in
                                                  s.scalars(select(Rule).order_by(Rule.code).limit(MAX_ROWS))])
 
     @strawberry.field(description="Follow-up tasks rules created (at most 500), newest first.",

@@ -58,8 +58,9 @@ def custom_codes(session: Session, entity: str) -> list[str]:
                                                                    FieldDefinition.active.is_(True))))
 
 
-def problems(app: Any, rule: Rule) -> str:
-    """Why ``rule`` cannot run on this plugin set ("" when it can)."""
+def problems(app: Any, rule: Rule, session: Session | None = None) -> str:
+    """Why ``rule`` cannot run on this plugin set ("" when it can); with a ``session``, also a
+    custom field its condition or actions name that was removed since."""
     out = []
     if rule.event not in app.event_catalog:
         plugin = rule.event.partition(".")[0]
@@ -69,7 +70,24 @@ def problems(app: Any, rule: Rule) -> str:
         plugin = rule.entity.partition(".")[0]
         why = f"plugin {plugin!r} is not installed" if plugin not in app.plugins else "it is no longer declared"
         out.append(f"entity {rule.entity} is unknown ({why})")
+    if session is not None and rule.entity and not out:
+        codes = set(custom_codes(session, rule.entity))
+        named = {n.partition(".")[2] for n in conditions.names(_parsed(rule.condition)) if n.startswith("custom.")}
+        named |= {a.get("field") for a in rule.actions or [] if a.get("type") == "set_field"}
+        for a in rule.actions or []:
+            if a.get("type") == "sla":
+                named |= {n.partition(".")[2] for n in conditions.names(_parsed(a.get("stop", ""))) if n.startswith("custom.")}
+        missing = sorted(c for c in named - codes if c)
+        if missing:
+            out.append(f"custom field(s) {', '.join(missing)} of {rule.entity} no longer exist")
     return "; ".join(out)
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return conditions.parse(text or "")
+    except BadCondition:
+        return None
 
 
 def _names(values: list[str] | None, field: str) -> list[str]:

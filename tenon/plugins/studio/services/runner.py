@@ -3,7 +3,8 @@
 studio subscribes once to every declared event (:func:`subscribers`); the handler runs each active,
 unbroken rule of that event once per event (``studio_rule_run`` is unique per rule and event key,
 so a redelivered event runs nothing twice). Each rule runs in its own savepoint: a failing action
-records a ``failed`` run that :func:`tick` retries with backoff; the user's change, committed
+records a ``failed`` run (``broken`` when the rule names what is gone) that :func:`tick` retries
+with backoff; the user's change, committed
 before, is never rolled back. :func:`tick` (``tenon studio tick``, with ``--now`` for a
 controllable clock) also escalates SLA clocks and marks rules broken by an uninstalled plugin.
 """
@@ -78,9 +79,10 @@ def on_event(session: Session, event: Any) -> None:
 
 
 def _run(session: Session, app: Any, rule: Rule, run: RuleRun, now: dt.datetime) -> None:
-    broken = problems(app, rule)
-    if broken:
-        run.outcome, run.error, run.next_attempt_at = "broken", broken, None
+    broken = problems(app, rule, session)
+    if broken:  # retried by tick() like a failure: it runs once the rule is whole again
+        run.outcome, run.error = "broken", broken
+        run.next_attempt_at = _backoff(run, now)
         rule.broken = broken
         return
     try:
@@ -90,10 +92,17 @@ def _run(session: Session, app: Any, rule: Rule, run: RuleRun, now: dt.datetime)
     except Exception as exc:  # recorded and retried by tick(); never raised into the outbox
         log.warning("rule %s failed on %s: %s", rule.code, run.event, exc)
         run.outcome, run.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        run.next_attempt_at = now + min(dt.timedelta(seconds=30 * 2 ** run.attempts), MAX_BACKOFF) \
-            if run.attempts < MAX_ATTEMPTS else None
+        run.next_attempt_at = _backoff(run, now)
     run.rule_version = rule.version
     run.at = now
+
+
+def _backoff(run: RuleRun, now: dt.datetime) -> dt.datetime | None:
+    """When to try a failed or broken run again (doubling from 1 minute, at most an hour; none after
+    :data:`MAX_ATTEMPTS`)."""
+    if run.attempts >= MAX_ATTEMPTS:
+        return None
+    return now + min(dt.timedelta(seconds=30 * 2 ** run.attempts), MAX_BACKOFF)
 
 
 def _record(session: Session, app: Any, rule: Rule, payload: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -179,7 +188,7 @@ def tick(session: Session, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     counts = {"escalated": 0, "met": 0, "exhausted": 0, "retried": 0, "broken": 0}
     for rule in session.scalars(select(Rule).where(Rule.active.is_(True))):
-        why = problems(app, rule)
+        why = problems(app, rule, session)
         if why != rule.broken:
             rule.broken = why
         counts["broken"] += bool(why)
@@ -209,7 +218,8 @@ def tick(session: Session, now: dt.datetime | None = None) -> dict[str, int]:
                entity_type=entity.model.__tablename__, entity_id=record.id,
                dedupe_key=f"{clock.dedupe_key}:{clock.level}")
         counts["escalated"] += 1
-    due = session.scalars(select(RuleRun).where(RuleRun.outcome == "failed", RuleRun.next_attempt_at <= now)).all()
+    due = session.scalars(select(RuleRun).where(RuleRun.outcome.in_(("failed", "broken")),
+                                                RuleRun.next_attempt_at <= now)).all()
     for run in due:
         rule = session.get(Rule, run.rule_id)
         if rule is None or not rule.active:
@@ -223,9 +233,10 @@ def tick(session: Session, now: dt.datetime | None = None) -> dict[str, int]:
 
 def health(app: Any) -> dict[str, Any]:
     with app.sessionmaker() as session:
-        failed = session.scalar(select(func.count()).select_from(RuleRun).where(RuleRun.outcome == "failed")) or 0
+        failed = session.scalar(select(func.count()).select_from(RuleRun).where(
+            RuleRun.outcome.in_(("failed", "broken")))) or 0
         rules = session.scalars(select(Rule).where(Rule.active.is_(True))).all()
-        broken = sorted(r.code for r in rules if problems(app, r))
+        broken = sorted(r.code for r in rules if problems(app, r, session))
         overdue = session.scalar(select(func.count()).select_from(SlaClock).where(
             SlaClock.state == "running", SlaClock.due_at < utcnow())) or 0
     return {"ok": not failed and not broken, "failed_runs": failed, "broken_rules": broken, "overdue_clocks": overdue}
