@@ -60,6 +60,7 @@ def test_each_type_is_typed_validated_and_filterable(make_app, client_as):
     assert codes({"matingPart": {"eq": a["id"]}}) == ["B"]
     assert codes({"weightKg": {"gte": "2"}}) == ["B"]
     assert codes({"weightKg": {"eq": "1.25"}}) == ["A"]
+    assert codes({"weightKg": {}}) == codes({}) == ["A", "B"]  # empty conditions narrow nothing
 
 
 def test_definitions_are_listed_and_purge_drops_the_values(make_app, client_as):

@@ -25,6 +25,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -247,6 +248,8 @@ class Store:
                     bound = Decimal(value) if d.kind == "decimal" else value
                     clauses.append({"gt": column > bound, "gte": column >= bound, "lt": column < bound,
                                     "lte": column <= bound}[op])
+        if not clauses:  # only empty conditions: the list is not narrowed
+            return true()
         sub = select(FieldValue.record_id).where(FieldValue.entity == entity.name, and_(*clauses))
         return entity.model.id.in_(sub)  # type: ignore[attr-defined]
 
