@@ -67,7 +67,8 @@ class CustomEntity:
     :param update_mutations: root mutation fields that change one; given values are validated.
     :param inputs: the GraphQL input types of those mutations (``"ProductCreateInput"``).
     :param list_fields: root query fields listing records (``"products"``), whose filter input
-        (``filters``) gains ``customFields``.
+        (``filters``) gains ``customFields``; without ``filters`` the list fields gain a
+        ``customFields`` argument instead.
     :param filters: the GraphQL filter input types of those lists (``"ProductFilter"``).
     :param category: the category tree definitions may be bound to, or ``None``.
     :param responsible: the model's attribute naming the username responsible for a record

@@ -105,6 +105,9 @@ class CustomParts:
     #: ``{(root type, field name): wrap(original resolve) -> resolve}``: graphql-core resolvers of this schema,
     #: called with the raw (coerced) arguments, where the extra ``customFields`` input fields are
     wrappers: dict[tuple[str, str], Callable[[Callable[..., Any]], Callable[..., Any]]] = field(default_factory=dict)
+    #: ``{(root type, field name): (argument, input type name, description)}``: a ``customFields``
+    #: argument on lists whose entity declares no filter input
+    arguments: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict)
 
 
 def _specs(app: Tenon) -> Mapping[str, Sequence[CustomFieldSpec]]:
@@ -143,7 +146,9 @@ def _pk_of(obj: Any) -> int | None:
 
 
 def _custom_in(raw: Mapping[str, Any]) -> tuple[bool, dict[str, Any] | None]:
-    """``(given, values)`` of the first argument object carrying ``customFields``."""
+    """``(given, values)`` of the ``customFields`` argument, or of the first argument object carrying it."""
+    if "customFields" in raw:
+        return True, raw["customFields"]
     for value in raw.values():
         if isinstance(value, Mapping) and "customFields" in value:
             return True, value["customFields"]
@@ -244,6 +249,7 @@ def _entity_parts(parts: CustomParts, store: Any, entity: CustomEntity, specs: l
     def listing(original: Callable[..., Any]) -> Callable[..., Any]:
         async def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
             _given, conditions = _custom_in(kwargs)
+            kwargs.pop("customFields", None)  # an argument the kernel added: not the owner's
             if not conditions:
                 return await await_maybe(original(source, info, **kwargs))
             criterion = await info.context.run(lambda s: store.criterion(s, entity, by_code(conditions) or {}))
@@ -257,3 +263,6 @@ def _entity_parts(parts: CustomParts, store: Any, entity: CustomEntity, specs: l
         parts.wrappers[("Mutation", name)] = mutation(False)
     for name in entity.list_fields:
         parts.wrappers[("Query", name)] = listing
+        if not entity.filters:
+            parts.arguments[("Query", name)] = ("customFields", filter_cls.__strawberry_definition__.name,
+                                                "Conditions on custom fields.")
