@@ -122,5 +122,5 @@ def tenon_custom_entities(app):
                      list_fields=("salesOrders",), filters=("SalesOrderFilter",), responsible="created_by"),
         CustomEntity(name="orders.customer", model=Customer, graphql_type="Customer", obj="orders.customer",
                      label="customer", create_mutations=("customerCreate",), update_mutations=("customerUpdate",),
-                     inputs=("CustomerCreateInput", "CustomerUpdateInput")),
+                     inputs=("CustomerCreateInput", "CustomerUpdateInput"), list_fields=("customers",)),
     ]
