@@ -130,7 +130,7 @@ def tenon_custom_entities(app):
 
     return [CustomEntity(name="mrp.work_order", model=WorkOrder, graphql_type="WorkOrder", obj="mrp.work_order",
                          label="work order", create_mutations=("workOrderCreate",),
-                         inputs=("WorkOrderCreateInput",), responsible="created_by"),
+                         inputs=("WorkOrderCreateInput",), list_fields=("workOrders",), responsible="created_by"),
             CustomEntity(name="mrp.exception", model=ProductionException, graphql_type="ProductionException",
                          obj="mrp.exception", label="production exception",
                          create_mutations=("productionExceptionReport",), inputs=("ExceptionReportInput",),
