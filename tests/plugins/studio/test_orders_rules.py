@@ -60,6 +60,17 @@ def test_region_scope_holds_for_custom_values_and_filters(make_app, make_client)
                                                       "customFields": {"inspectionLevel": "loose"}}})
     assert (bad["extensions"]["code"], bad["extensions"]["field"]) == ("VALIDATION", "customFields.inspectionLevel")
 
+    # customers: their list has no filter input, so it gains a customFields argument; same scope
+    site["cm"].ok(DEFINE, {"i": {**LEVEL, "entity": "orders.customer", "code": "credit_class", "choices": ["A", "B"],
+                                 "labelZh": "信用等级", "labelEn": "Credit class"}})
+    update = "mutation($i: CustomerUpdateInput!) { customerUpdate(input: $i) { customFields { creditClass } } }"
+    for code in ("C-EAST", "C-SOUTH"):
+        assert site["salesmgr"].ok(update, {"i": {"id": str(site.ids[code]), "customFields": {"creditClass": "A"}}})[
+            "customerUpdate"]["customFields"] == {"creditClass": "A"}
+    customers = """query { customers(customFields: {creditClass: {eq: "A"}}) { totalCount nodes { code } } }"""
+    assert site["salesmgr"].ok(customers)["customers"]["totalCount"] == 2
+    assert site["rep_east"].ok(customers)["customers"] == {"totalCount": 1, "nodes": [{"code": "C-EAST"}]}
+
 
 def test_confirmed_order_notifies_the_workshop_director(make_app, make_client):
     site = _site(make_app, make_client)
