@@ -210,6 +210,7 @@ def test_a_failing_or_broken_run_is_recorded_retried_and_never_undoes_the_change
     wait_for_outbox(site.app)
     assert ("broken", 1) in runs()
     assert site.order(order["id"])["state"] == "CONFIRMED"
+    assert cm.ok("query { flowRules { version } }")["flowRules"] == [{"version": 1}]  # not a change of the rule
 
     cm.ok(DEFINE, {"i": LEVEL})  # the field is back (with its values): the retry runs the rule
     assert cm.ok("query { flowRules { broken } }")["flowRules"] == [{"broken": None}]
