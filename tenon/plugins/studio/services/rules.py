@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenon.core.access import check_roles
+from tenon.core.custom import schema_changed
 from tenon.core.errors import ValidationError
 from tenon.core.ids import get_record
 
@@ -232,6 +233,7 @@ def save(session: Session, *, code: str, name: str, event: str, condition: str, 
         for k, v in values.items():
             setattr(rule, k, v)
     session.flush()
+    schema_changed(session)  # servers reload their plugin set: studio's subscriptions follow the rules
     return rule
 
 

@@ -1,6 +1,6 @@
 """Running flow rules after the commit, from the outbox; SLA clocks; the health report.
 
-studio subscribes once to every declared event (:func:`subscribers`); the handler runs each active,
+studio subscribes to the events active rules name (:func:`subscribers`); the handler runs each active,
 unbroken rule of that event once per event (``studio_rule_run`` is unique per rule and event key,
 so a redelivered event runs nothing twice). Each rule runs in its own savepoint: a failing action
 records a ``failed`` run (``broken`` when the rule names what is gone) that :func:`tick` retries
@@ -43,8 +43,21 @@ MAX_ATTEMPTS = 8
 WEBHOOK_TIMEOUT = 5.0
 
 
+def rule_events(app: Any) -> set[str]:
+    """The events active rules name (read when the plugin set is loaded; none before install)."""
+    try:
+        with app.sessionmaker() as session:
+            return set(session.scalars(select(Rule.event).where(Rule.active.is_(True))))
+    except Exception:  # studio's tables do not exist yet (a site being installed, `tenon dev schema`)
+        return set()
+
+
 def subscribers(app: Any) -> list[Subscriber]:
-    subs = [Subscriber(name, on_event, name=f"studio.rules:{name}") for name in sorted(app.event_catalog)]
+    """One after-commit subscriber per event some active rule names (saving a rule reloads every
+    server's plugin set, so this follows rules within ``[api] plugin_check_seconds``), and the
+    webhook sender. Events no rule names cost nothing: no outbox row is written for them."""
+    names = sorted(n for n in rule_events(app) if n in app.event_catalog)
+    subs = [Subscriber(name, on_event, name=f"studio.rules:{name}") for name in names]
     return [*subs, Subscriber(WebhookRequested, send_webhook, name="studio.send_webhook")]
 
 
