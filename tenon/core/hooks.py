@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from tenon.core.access import RowScope
     from tenon.core.contributions import SchemaContribution
+    from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
     from tenon.core.kernel import Tenon
     from tenon.core.sequences import SequenceSpec
@@ -207,6 +208,40 @@ class KernelHooks:
                                           f"which it does not declare (tenon_addhooks)")
                 out[flow.name] = flow
         return out
+
+    def custom_entities(self) -> dict[str, CustomEntity]:
+        """``tenon_custom_entities``: ``{name: CustomEntity}``; each named ``<plugin>.<entity>``, unique,
+        on one of the plugin's own models."""
+        from tenon.core.custom import CustomEntity
+
+        owned = self._app.models_by_plugin
+        out: dict[str, CustomEntity] = {}
+        for plugin, entities in self._each("tenon_custom_entities", {"app": self._app}):
+            for ent in self._iterable(plugin, "tenon_custom_entities", entities):
+                if not isinstance(ent, CustomEntity):
+                    raise PluginError(f"plugin {plugin!r}: tenon_custom_entities() returned {ent!r}, not a CustomEntity")
+                if not ent.name.startswith(f"{plugin}.") or ent.name in out:
+                    raise PluginError(f"plugin {plugin!r}: custom entity {ent.name!r} must be named "
+                                      f"'{plugin}.<entity>' and unique")
+                if ent.model not in owned.get(plugin, ()):
+                    raise PluginError(f"plugin {plugin!r}: custom entity {ent.name!r} is on "
+                                      f"{getattr(ent.model, '__name__', ent.model)!r}, not one of its own models")
+                if not ent.graphql_type or not ent.obj:
+                    raise PluginError(f"plugin {plugin!r}: custom entity {ent.name!r} needs graphql_type and obj")
+                out[ent.name] = ent
+        return out
+
+    def custom_field_store(self) -> CustomFieldStore | None:
+        """``tenon_custom_field_store``: the one store of custom fields, or ``None``; two is an error."""
+        found = self._each("tenon_custom_field_store", {"app": self._app})
+        if len(found) > 1:
+            raise PluginError(f"plugins {found[0][0]!r} and {found[1][0]!r} both provide tenon_custom_field_store")
+        for plugin, store in found:
+            if not all(callable(getattr(store, m, None)) for m in ("specs", "write", "read", "criterion")):
+                raise PluginError(f"plugin {plugin!r}: tenon_custom_field_store() returned {store!r}, "
+                                  f"not a CustomFieldStore (specs, write, read, criterion)")
+            return store
+        return None
 
     def cli_commands(self, reserved: Iterable[str] = ()) -> dict[str, click.Command]:
         """``tenon_cli_commands``: ``{name: command}``; each a ``click.Command`` with a unique name.

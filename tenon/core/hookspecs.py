@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
     from tenon.core.access import RowScope
     from tenon.core.contributions import SchemaContribution
+    from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
     from tenon.core.kernel import Tenon
     from tenon.core.plugins import PluginInfo
@@ -308,6 +309,60 @@ def tenon_event_subscribers(app: Tenon) -> Iterable[Subscriber] | None:
             return [Subscriber(ShipmentDone, on_shipment_done, name="qc.shipment_done")]
 
     Since 0.1 (after-commit only and declared events since 0.2).
+    """
+
+
+@hookspec
+def tenon_custom_entities(app: Tenon) -> Iterable[CustomEntity] | None:
+    """Declare this plugin's records that business users may add custom fields to.
+
+    Called once per app, outside any transaction. Each
+    :class:`tenon.core.custom.CustomEntity` is named ``<plugin>.<entity>``, names one of this
+    plugin's models, its GraphQL type and Casbin object, the root fields that create, change and
+    list it (with their input types), and optionally the category tree fields can be bound to.
+    The plugin storing custom fields (``tenon_custom_field_store``) then types the values into
+    the schema (``<Type>.customFields``, ``customFields`` on the inputs and filters) and stores
+    them in the mutations' transaction; the declaring plugin writes no other code for it.
+
+    :param app: the app being built.
+    :returns: an iterable of ``CustomEntity``, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_custom_entities(app):
+            from .models import Category, Product
+            return [CustomEntity(name="stock.product", model=Product, graphql_type="Product",
+                                 obj="stock.product", create_mutations=("productCreate",),
+                                 update_mutations=("productUpdate",),
+                                 inputs=("ProductCreateInput", "ProductUpdateInput"),
+                                 list_fields=("products",), filters=("ProductFilter",),
+                                 category=CategoryBinding("category_id", Category))]
+
+    Since 0.3.
+    """
+
+
+@hookspec
+def tenon_custom_field_store(app: Tenon) -> CustomFieldStore | None:
+    """Provide the store of custom field definitions and values (at most one plugin does).
+
+    Called once per app, outside any transaction. The kernel reads the store's published
+    definitions when it composes the schema and hands it the values of the declared entities'
+    create/update mutations (same transaction) and list filters (SQL criterion). A definition
+    change calls :func:`tenon.core.custom.schema_changed` so running servers rebuild their schema.
+
+    :param app: the app being built.
+    :returns: a :class:`tenon.core.custom.CustomFieldStore`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_custom_field_store(app):
+            from .services.values import STORE
+            return STORE
+
+    Since 0.3.
     """
 
 

@@ -66,11 +66,13 @@ class Tenon:
         self.hooks = KernelHooks(self)
         self.plugins: dict[str, plugmod.Candidate] = {c.info.name: c for c in ordered}
         self._check_installed_versions()
-        for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin", "workflows"):
+        for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin", "workflows",
+                     "custom_entities", "custom_field_store"):
             self.__dict__.pop(attr, None)
         self.access = AccessControl(self.engine, self.row_scopes)
         self.subscribers_by_plugin  # noqa: B018  (a subscription to an unknown event fails at load)
         self.workflows  # noqa: B018  (so does a workflow calling an undeclared owned hook)
+        self.custom_entities  # noqa: B018  (and a custom entity on another plugin's model)
 
     def _check_installed_versions(self) -> None:
         from packaging.version import Version
@@ -92,6 +94,16 @@ class Tenon:
     def workflows(self) -> dict[str, Any]:
         """``{name: Workflow}`` (``tenon_workflows``), checked once per plugin set."""
         return self.hooks.workflows()
+
+    @functools.cached_property
+    def custom_entities(self) -> dict[str, Any]:
+        """``{name: CustomEntity}`` (``tenon_custom_entities``), checked once per plugin set."""
+        return self.hooks.custom_entities()
+
+    @functools.cached_property
+    def custom_field_store(self) -> Any:
+        """The store of custom fields (``tenon_custom_field_store``), or ``None``."""
+        return self.hooks.custom_field_store()
 
     @functools.cached_property
     def models_by_plugin(self) -> dict[str, list[type]]:

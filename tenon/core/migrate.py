@@ -92,12 +92,19 @@ def downgrade_to_base(app: Tenon, plugin: str) -> None:
         command.downgrade(cfg, f"{plugin}@base")
 
 
+#: indexes a plugin creates at run time for a site's configuration (named ``ixdyn_<table>_...``,
+#: e.g. studio's per-field expression indexes) are not migration drift
+RUNTIME_INDEX_PREFIX = "ixdyn_"
+
+
 def drift(app: Tenon, plugins: list[str] | None = None) -> list[Any]:
     """Differences between the models and the database for ``plugins`` (default: all loaded)."""
     names = plugins or list(app.plugins)
     tables = {t for p in names for t in app.tables_of(p)}
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "index" and reflected and compare_to is None and (name or "").startswith(RUNTIME_INDEX_PREFIX):
+            return False  # made at run time for a site's configuration (custom field indexes), not schema
         table = obj.name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
         return table in tables
 

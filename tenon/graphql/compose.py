@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from graphql import GraphQLArgument
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
@@ -52,9 +53,21 @@ class TenonSchema(strawberry.Schema):
     """A strawberry schema that knows the plugins' fields on other plugins' types."""
 
     def __init__(self, *args: Any, type_extensions: dict[str, list[tuple[str, StrawberryField]]] | None = None,
-                 **kwargs: Any) -> None:
+                 field_wrappers: dict[tuple[str, str], Any] | None = None,
+                 field_arguments: dict[tuple[str, str], tuple[str, str, str]] | None = None, **kwargs: Any) -> None:
         self.type_extensions = type_extensions or {}
+        #: root fields whose result passes through a wrapper in this schema (custom fields)
+        self.field_wrappers = field_wrappers or {}
         super().__init__(*args, **kwargs)
+        for (root, name), wrap in self.field_wrappers.items():  # this schema's own GraphQLField objects
+            gtype = self._schema.type_map.get(root)
+            gfield = getattr(gtype, "fields", {}).get(name)
+            if gfield is not None and gfield.resolve is not None:
+                gfield.resolve = wrap(gfield.resolve)
+        for (root, name), (arg, type_name, description) in (field_arguments or {}).items():
+            gfield = getattr(self._schema.type_map.get(root), "fields", {}).get(name)
+            if gfield is not None and arg not in gfield.args:
+                gfield.args[arg] = GraphQLArgument(self._schema.type_map[type_name], description=description)
         missing = sorted(set(self.type_extensions) - {t.name for t in self._schema.type_map.values()})
         if missing:
             owners = {p for name in missing for p, _f in self.type_extensions[name]}
@@ -156,6 +169,16 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
     for plugin, c in parts:
         for type_name, fields in c.extend.items():
             extend.setdefault(type_name, []).extend((plugin, _prepare_extension_field(f)) for f in fields)
+    if contributions is None:
+        from tenon.graphql.custom import custom_parts  # the site's custom fields, typed
+
+        custom = custom_parts(app)
+        types.extend(custom.types)
+        for type_name, pairs in custom.extend.items():
+            extend.setdefault(type_name, []).extend(pairs)
+        wrappers, arguments = custom.wrappers, custom.arguments
+    else:
+        wrappers, arguments = {}, {}
     site = app.site
     extensions: list[Any] = [
         ErrorMapping,
@@ -175,7 +198,8 @@ def build_schema(app: Tenon, *, contributions: Iterable[tuple[str, SchemaContrib
         extensions.append(DisableIntrospection)
     try:
         return TenonSchema(query=query, mutation=mutation, subscription=subscription, types=types,
-                           extensions=extensions, type_extensions=extend,
+                           extensions=extensions, type_extensions=extend, field_wrappers=wrappers,
+                           field_arguments=arguments,
                            scalar_overrides=scalar_overrides())
     except PluginError:
         raise

@@ -16,6 +16,7 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from tenon.core.custom import entity_criteria
 from tenon.core.errors import ValidationError
 
 T = TypeVar("T")
@@ -111,6 +112,9 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     :param convert: maps each row to its GraphQL object (default: the row itself).
     """
     offset, limit = page_bounds(context, first, after)
+    extra = entity_criteria(stmt)
+    if extra:  # custom-field conditions of the list field being resolved (tenon.graphql.custom)
+        stmt = stmt.where(*extra)
 
     def fetch(session: Session) -> Sequence[Any]:
         return session.scalars(stmt.offset(offset).limit(limit + 1)).all()

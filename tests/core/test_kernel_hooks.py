@@ -12,6 +12,7 @@ import pytest
 from litestar import get
 
 from tenon.core.access import RowScope
+from tenon.core.custom import CustomEntity
 from tenon.core.errors import PluginError
 from tenon.core.events import Event, Subscriber
 from tenon.core.kernel import Tenon
@@ -113,6 +114,13 @@ CASES = [
      "plugin 'bad': sequence 'thing' must be named 'bad.<entity>'"),
     ("tenon_policies", lambda app: [("p", "clerk", "bad.thing", "read")], "policies",
      "plugin 'bad': policy line 'p, clerk, bad.thing, read' is neither"),
+    ("tenon_custom_entities", lambda app: [object()], "load", "plugin 'bad': tenon_custom_entities() returned <object"),
+    ("tenon_custom_entities", lambda app: [CustomEntity(name="bad.user", model=User, graphql_type="User", obj="core.user")],
+     "load", "plugin 'bad': custom entity 'bad.user' is on 'User', not one of its own models"),
+    ("tenon_custom_entities", lambda app: [CustomEntity(name="stock.user", model=User, graphql_type="User", obj="x")],
+     "load", "plugin 'bad': custom entity 'stock.user' must be named 'bad.<entity>' and unique"),
+    ("tenon_custom_field_store", lambda app: object(), "custom_field_store",
+     "plugin 'bad': tenon_custom_field_store() returned <object"),
 ]
 
 

@@ -120,3 +120,18 @@ def tenon_orders_sales_order_cancelling(session, order):
     from .integrations.orders import on_order_cancelling
 
     on_order_cancelling(session, order)
+
+
+@hookimpl
+def tenon_custom_entities(app):
+    # Work orders take custom fields (typed into the schema, stored by the custom-field store).
+    from tenon.core.custom import CustomEntity
+    from .models import ProductionException, WorkOrder
+
+    return [CustomEntity(name="mrp.work_order", model=WorkOrder, graphql_type="WorkOrder", obj="mrp.work_order",
+                         label="work order", create_mutations=("workOrderCreate",),
+                         inputs=("WorkOrderCreateInput",), list_fields=("workOrders",), responsible="created_by"),
+            CustomEntity(name="mrp.exception", model=ProductionException, graphql_type="ProductionException",
+                         obj="mrp.exception", label="production exception",
+                         create_mutations=("productionExceptionReport",), inputs=("ExceptionReportInput",),
+                         responsible="assigned_to")]

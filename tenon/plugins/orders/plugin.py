@@ -107,3 +107,20 @@ def tenon_demo_data(session, app, progress):
     from .demo import load_demo
 
     load_demo(session, progress)
+
+
+@hookimpl
+def tenon_custom_entities(app):
+    # Sales orders and customers take custom fields; their values follow the region scope.
+    from tenon.core.custom import CustomEntity
+    from .models import Customer, SalesOrder
+
+    return [
+        CustomEntity(name="orders.sales_order", model=SalesOrder, graphql_type="SalesOrder", obj="orders.sales_order",
+                     label="sales order", create_mutations=("salesOrderCreate",),
+                     update_mutations=("salesOrderUpdate",), inputs=("SalesOrderCreateInput", "SalesOrderUpdateInput"),
+                     list_fields=("salesOrders",), filters=("SalesOrderFilter",), responsible="created_by"),
+        CustomEntity(name="orders.customer", model=Customer, graphql_type="Customer", obj="orders.customer",
+                     label="customer", create_mutations=("customerCreate",), update_mutations=("customerUpdate",),
+                     inputs=("CustomerCreateInput", "CustomerUpdateInput"), list_fields=("customers",)),
+    ]

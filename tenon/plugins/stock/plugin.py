@@ -83,3 +83,15 @@ def tenon_http_routes(app):
     from .http import download_label
 
     return [download_label]
+
+
+@hookimpl
+def tenon_custom_entities(app):
+    # Products take custom fields (bound to a category and its subcategories), typed into the schema.
+    from tenon.core.custom import CategoryBinding, CustomEntity
+    from .models import Category, Product
+
+    return [CustomEntity(name="stock.product", model=Product, graphql_type="Product", obj="stock.product",
+                         label="product", create_mutations=("productCreate",), update_mutations=("productUpdate",),
+                         inputs=("ProductCreateInput", "ProductUpdateInput"), list_fields=("products",),
+                         filters=("ProductFilter",), category=CategoryBinding("category_id", Category))]

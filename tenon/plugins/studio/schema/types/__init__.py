@@ -1,0 +1,1 @@
+"""studio's GraphQL output types, one module per entity."""
