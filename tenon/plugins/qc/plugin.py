@@ -112,6 +112,18 @@ def tenon_mrp_work_order_done(session, work_order):
 
 
 @hookimpl
+def tenon_custom_entities(app):
+    # Inspections take custom fields (a customer's extra data on its inspection record).
+    from tenon.core.custom import CustomEntity
+
+    from .models import Inspection
+
+    return [CustomEntity(name="qc.inspection", model=Inspection, graphql_type="Inspection", obj="qc.inspection",
+                         label="inspection", create_mutations=("inspectionCreate",),
+                         inputs=("InspectionCreateInput",), list_fields=("inspections",), responsible="inspector")]
+
+
+@hookimpl
 def tenon_demo_data(session, app, progress):
     from .demo import load
 

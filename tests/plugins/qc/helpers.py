@@ -48,9 +48,10 @@ QC_USERS: dict[str, tuple[list[str], dict[str, Any]]] = {
 
 
 def qc_site(make_app: Callable[..., Any], make_client: Callable[..., GraphQLClient], *,
-            plugins: list[str] | None = None, extra_plugins: Any = (), shop: bool = True) -> MrpSite:
+            plugins: list[str] | None = None, extra_plugins: Any = (), shop: bool = True,
+            settings: dict[str, Any] | None = None) -> MrpSite:
     plugins = plugins or ["stock", "mrp", "qc"]
-    app = make_app(plugins=plugins, extra_plugins=list(extra_plugins))
+    app = make_app(plugins=plugins, extra_plugins=list(extra_plugins), **({"settings": settings} if settings else {}))
     base = make_client(app)
     site = MrpSite(app, {name: base.as_token(api_user(app, name, roles, attrs))
                          for name, (roles, attrs) in QC_USERS.items()})
