@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tenon.core.access import Actor, add_policy_lines, remove_policy_lines
@@ -99,6 +99,10 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(hours=1)
+"""How precisely ``core_token.last_used_at`` follows use: it is written at most once per hour."""
+
+
 def actor_of(user: User, token_id: int | None = None) -> Actor:
     return Actor(user_id=user.id, username=user.username, attributes=dict(user.attributes or {}), token_id=token_id)
 
@@ -124,6 +128,11 @@ def actor_for_token(session: Session, raw: str) -> Actor | None:
     now = utcnow()
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now) or not user.active:
         return None
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        # at most one write per token and hour (the health check's "unused" finding); a plain UPDATE,
+        # so it is bookkeeping, not an audited change of the token
+        session.execute(update(Token).where(Token.id == token.id).values(last_used_at=now)
+                        .execution_options(synchronize_session=False))
     return actor_of(user, token.id)
 
 

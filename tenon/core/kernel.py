@@ -66,11 +66,13 @@ class Tenon:
         self.hooks = KernelHooks(self)
         self.plugins: dict[str, plugmod.Candidate] = {c.info.name: c for c in ordered}
         self._check_installed_versions()
-        for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin", "workflows"):
+        for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin", "workflows",
+                     "config_kinds"):
             self.__dict__.pop(attr, None)
         self.access = AccessControl(self.engine, self.row_scopes)
         self.subscribers_by_plugin  # noqa: B018  (a subscription to an unknown event fails at load)
         self.workflows  # noqa: B018  (so does a workflow calling an undeclared owned hook)
+        self.config_kinds  # noqa: B018  (and a bad configuration kind)
 
     def _check_installed_versions(self) -> None:
         from packaging.version import Version
@@ -92,6 +94,11 @@ class Tenon:
     def workflows(self) -> dict[str, Any]:
         """``{name: Workflow}`` (``tenon_workflows``), checked once per plugin set."""
         return self.hooks.workflows()
+
+    @functools.cached_property
+    def config_kinds(self) -> dict[str, Any]:
+        """``{name: ConfigKind}`` (``tenon_config_kinds``), checked once per plugin set."""
+        return self.hooks.config_kinds()
 
     @functools.cached_property
     def models_by_plugin(self) -> dict[str, list[type]]:
