@@ -309,14 +309,14 @@ def _describe_drift(d: Any) -> str:
     if isinstance(d, list):  # alembic groups column modifications in a list
         return "; ".join(_describe_drift(x) for x in d)
     if isinstance(d, tuple) and d:
-        op = d[0]
-        parts = [op]
+        names: list[str] = []
         for x in d[1:]:
             name = getattr(x, "name", None)
             table = getattr(getattr(x, "table", None), "name", None)
             if name is not None:
-                parts.append(f"{table}.{name}" if table and table != name else str(name))
+                names.append(f"{table}.{name}" if table and table != name else str(name))
             elif isinstance(x, str):
-                parts.append(x)
-        return " ".join(parts)
+                names.append(x)
+        names = [n for n in names if not any(o.startswith(f"{n}.") for o in names)]  # table + table.column
+        return " ".join([str(d[0]), *names])
     return str(d)
