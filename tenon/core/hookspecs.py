@@ -14,7 +14,8 @@ Phases (the banners below):
   assembled; never inside a request or a transaction;
 * **install**: called inside the install (or uninstall) transaction of a
   plugin, or by ``tenon demo`` in one transaction per plugin;
-* **runtime**: called while the site serves (``GET /health``), outside any transaction.
+* **runtime**: called while the site serves: ``GET /health`` outside any transaction, the
+  health check's findings inside one transaction that only reads.
 
 Results of list-returning hooks are combined in plugin order (dependencies
 first, optional partners before the plugins that integrate with them);
@@ -493,7 +494,7 @@ def tenon_demo_data(session: Session, app: Tenon, progress: Callable[[str], None
 
 
 # ---------------------------------------------------------------------------
-# Runtime hooks: called while the site serves, outside any transaction
+# Runtime hooks: called while the site serves (/health outside a transaction; findings read-only)
 # ---------------------------------------------------------------------------
 
 
@@ -523,9 +524,10 @@ def tenon_health_findings(app: Tenon, session: Session, check: HealthCheck) -> I
     """Report problems of the site's configuration for the health check (``healthReport``,
     ``tenon health check``).
 
-    Unlike :func:`tenon_health` (cheap liveness for ``GET /health``, per request), this runs on
-    demand or from a cron (``tenon health check --store``) inside one read transaction, and may
-    query as much as it needs. Each :class:`tenon.core.healthcheck.Finding` has a ``code``
+    Called by ``healthReport``, ``healthReportStore`` and ``tenon health check`` (on demand or
+    from a cron: ``tenon health check --store``), inside one transaction that only reads. Unlike
+    :func:`tenon_health` (cheap liveness for ``GET /health``, per request), it may query as much
+    as it needs. Each :class:`tenon.core.healthcheck.Finding` has a ``code``
     prefixed by this plugin's name (``studio.field_never_filled``), a ``section`` (``fields``,
     ``flows``, ``permissions``, ``plugins`` or the plugin's own), a ``severity`` (``error``:
     something is broken; ``warning``: a risk or waste; ``info``), the ``subject`` it is about

@@ -125,6 +125,11 @@ def test_stored_reports_compare_over_time(make_app, make_client):
     body = json.loads(result.output)
     assert body["errors"] == 0 and body["id"] == int(second["id"]) + 1
     assert len(root.ok("{ healthReports { id } }")["healthReports"]) == 3
+    # using a token stamps its last use (what the "unused" finding reads); an unused one stays unstamped
+    with app.transaction() as s:
+        used = dict(s.execute(text("SELECT u.username, t.last_used_at FROM core_token t "
+                                   "JOIN core_user u ON u.id = t.user_id")).all())
+    assert used["root"] is not None and used["newbie"] is None
 
 
 class Vanishing:
