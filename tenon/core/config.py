@@ -567,7 +567,13 @@ def needs_approval(session: Session, app: Tenon, change: ConfigChange) -> bool:
     return any(c.needs_approval for c in change_diff(session, app, change))
 
 
+DRAFT_LOCK_KEY = "config_draft_version"
+"""``core_setting`` counter bumped (row-locked) by every edit: editors of the draft take turns, so
+two first edits cannot open two drafts."""
+
+
 def _editable(session: Session, app: Tenon) -> ConfigChange:
+    bump_version(session, DRAFT_LOCK_KEY)
     change = open_change(session, lock=True)
     if change is None:
         change = ConfigChange(state="draft", changes={}, editors=[], created_by=_actor_name(session))

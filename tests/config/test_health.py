@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from click.testing import CliRunner
-from conftest import CfgPlug
+from cfgplug import CfgPlug
 from scopeplug import plugin as scopeplug
 from sqlalchemy import text, update
 
