@@ -129,8 +129,15 @@ def test_edit_submit_reject_fix_approve_publish_rollback(cfg_site, make_client):
     assert got == {"number": 2, "content": {"shift": {"text": "Shift code", "required": True}}}  # immutable
 
 
-def test_rollback_is_one_step_and_never_rewrites(cfg_site):
+def test_rollback_is_one_step_and_never_rewrites(cfg_site, make_client):
+    from cfgplug import CfgPlug
+
+    from tenon.core.kernel import Tenon
+
     app, admin, author, approver = cfg_site()
+    worker = Tenon(app.site, extra_plugins=[CfgPlug()])  # another worker serving the same site
+    other = make_client(worker, author.token)
+    assert other.error("{ cfgplugA }")["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     author.ok(SET, {"kind": "cfgplug.label", "key": "a", "item": {"text": "A"}})  # a new label needs approval
     author.ok("mutation { configSubmit { state } }")
     approver.ok("mutation { configApprove { state } }")
@@ -139,10 +146,13 @@ def test_rollback_is_one_step_and_never_rewrites(cfg_site):
     assert author.ok(DRAFT)["configDraft"]["needsApproval"] is False
     assert author.ok(PUBLISH, {"m": "a2"})["configPublish"]["number"] == 3
     assert author.ok("{ cfgplugA }") == {"cfgplugA": "A2"}
+    assert other.ok("{ cfgplugA }") == {"cfgplugA": "A2"}  # the other worker swapped its schema too
     rb = approver.ok(ROLLBACK, {"n": 2})["configRollback"]
     assert rb["number"] == 4 and rb["basedOn"] == 2
     assert author.ok("{ cfgplugA }") == {"cfgplugA": "A"}
+    assert other.ok("{ cfgplugA }") == {"cfgplugA": "A"}
     assert [n["number"] for n in author.ok(VERSIONS)["configVersions"]["nodes"]] == [4, 3, 2, 1]
+    worker.dispose()
     # a config_manager alone cannot roll back (FORBIDDEN); an unknown version is NOT_FOUND
     pure = author.as_token(create_user(app, "mia", roles=["config_manager"]))
     assert pure.error(ROLLBACK, {"n": 2})["extensions"]["code"] == "FORBIDDEN"
