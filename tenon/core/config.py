@@ -831,7 +831,8 @@ def _parse_document(app: Tenon, text: str) -> dict[str, Items]:
 
 def import_document(session: Session, app: Tenon, text: str, *, publish_it: bool = False,
                     message: str = "") -> tuple[ConfigChange, ConfigVersion | None]:
-    """Make the open change replace every kind the document names by the document's items.
+    """Make the open change replace every kind the document names by the document's items
+    (items a kind cannot remove, such as numbering sequences of plugins the other site lacks, stay).
 
     With ``publish_it``: publish at once when the change needs no approval, else submit it.
     Returns the change and the version published (or ``None``).
@@ -856,9 +857,12 @@ def import_document(session: Session, app: Tenon, text: str, *, publish_it: bool
             checked = k.validate(session, key, _plain(item, f"{kname} {key!r}")) if k.validate else item
             wanted[key] = _plain(checked, f"{kname} {key!r}")
         per_kind: dict[str, Item | None] = {key: item for key, item in wanted.items() if mine.get(key) != item}
-        for key in set(mine) - set(wanted):
+        for key in sorted(set(mine) - set(wanted)):
             if k.validate is not None:
-                k.validate(session, key, None)  # a kind that cannot remove refuses here
+                try:
+                    k.validate(session, key, None)
+                except ValidationError:
+                    continue  # an item this kind cannot remove (another plugin's sequence) stays as it is
             per_kind[key] = None
         if per_kind:
             changes[kname] = per_kind

@@ -35,6 +35,13 @@ def test_export_import_diff_rollback_through_the_cli(make_app, make_client, tmp_
     versions = _cli(b, "config", "versions").output.splitlines()
     assert "import    system: from the test site" in versions[0] and "baseline" in versions[1]
 
+    # a document from a site without some sequence leaves that sequence alone (sequences belong to plugins)
+    fewer = {**doc, "kinds": {**doc["kinds"], "core.sequence": {code: seq[code]}}}
+    (tmp_path / "fewer.json").write_text(json.dumps(fewer))
+    out = _cli(b, "config", "import", str(tmp_path / "fewer.json"))
+    assert out.exit_code == 0 and "nothing to change" in out.output, out.output
+    assert len(seq) > 1
+
     # a change that needs approval is submitted, not published
     doc["kinds"]["core.setting"] = {"health.max_admins": {"value": 5}}
     (tmp_path / "b.json").write_text(json.dumps(doc))
