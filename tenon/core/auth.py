@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from tenon.core.access import Actor, add_policy_lines, remove_policy_lines
@@ -99,6 +99,25 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(hours=1)
+"""How precisely ``core_token.last_used_at`` follows use: it is written at most once per hour."""
+
+
+TOKEN_USED = "token_used"
+
+
+@event.listens_for(Session, "before_commit")
+def _record_token_use(session: Session) -> None:
+    """Stamp ``core_token.last_used_at`` (at most hourly per token: the health check's "unused"
+    finding) just before the unit of work commits, so the request holds no write lock before
+    then (SQLite allows one writer; an idempotency claim writes from another connection). A plain
+    UPDATE: bookkeeping, not an audited change of the token."""
+    used = session.info.pop(TOKEN_USED, None)
+    if used is not None:
+        session.execute(update(Token).where(Token.id == used[0]).values(last_used_at=used[1])
+                        .execution_options(synchronize_session=False))
+
+
 def actor_of(user: User, token_id: int | None = None) -> Actor:
     return Actor(user_id=user.id, username=user.username, attributes=dict(user.attributes or {}), token_id=token_id)
 
@@ -124,6 +143,8 @@ def actor_for_token(session: Session, raw: str) -> Actor | None:
     now = utcnow()
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now) or not user.active:
         return None
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        session.info[TOKEN_USED] = (token.id, now)  # written at commit: see _record_token_use
     return actor_of(user, token.id)
 
 

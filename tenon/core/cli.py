@@ -400,3 +400,6 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(1)
 
 
+
+
+from tenon.core import cli_config as _cli_config  # noqa: E402,F401  (adds `tenon config` and `tenon health`)

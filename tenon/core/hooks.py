@@ -32,9 +32,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tenon.core.access import RowScope
+    from tenon.core.config import ConfigKind
     from tenon.core.contributions import SchemaContribution
     from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
+    from tenon.core.healthcheck import Finding, HealthCheck
     from tenon.core.kernel import Tenon
     from tenon.core.sequences import SequenceSpec
     from tenon.core.workflow import Workflow
@@ -280,6 +282,30 @@ class KernelHooks:
                 out.append(route)
         return out
 
+    def config_kinds(self) -> dict[str, ConfigKind]:
+        """``tenon_config_kinds``: ``{name: ConfigKind}``; each named ``<plugin>.<thing>``, unique, with
+        callable ``export``/``apply`` (and ``describe``/``validate``/``needs_approval`` when given)."""
+        from tenon.core.config import ConfigKind
+
+        out: dict[str, ConfigKind] = {}
+        for plugin, found in self._each("tenon_config_kinds", {"app": self._app}):
+            for kind in self._iterable(plugin, "tenon_config_kinds", found):
+                if not isinstance(kind, ConfigKind):
+                    raise PluginError(f"plugin {plugin!r}: tenon_config_kinds() returned {kind!r}, not a ConfigKind")
+                if not kind.name.startswith(f"{plugin}.") or kind.name in out:
+                    raise PluginError(f"plugin {plugin!r}: configuration kind {kind.name!r} must be named "
+                                      f"'{plugin}.<thing>' and unique")
+                bad = [n for n in ("export", "apply") if not callable(getattr(kind, n))]
+                bad += [n for n in ("describe", "validate") if getattr(kind, n) is not None
+                        and not callable(getattr(kind, n))]
+                if not (isinstance(kind.needs_approval, bool) or callable(kind.needs_approval)):
+                    bad.append("needs_approval")
+                if bad:
+                    raise PluginError(f"plugin {plugin!r}: configuration kind {kind.name!r}: "
+                                      f"{', '.join(bad)} must be callable (needs_approval: a bool or callable)")
+                out[kind.name] = kind
+        return out
+
     # ------------------------------------------------------------------ install hooks
     def policies(self, plugin: str) -> list[tuple[str, ...]]:
         """``tenon_policies`` of one plugin, as normalised policy lines (empty when none)."""
@@ -338,6 +364,33 @@ class KernelHooks:
                                         on_error=lambda _p, exc: {"ok": False, "error": str(exc)}):
             checks[plugin] = check if isinstance(check, dict) else {"ok": False, "error": f"not a dict: {check!r}"}
         return checks
+
+    def health_findings(self, session: Session, check: HealthCheck) -> list[Finding]:
+        """``tenon_health_findings``: every plugin's findings; each a ``Finding`` whose code starts with
+        ``<plugin>.`` and whose severity is ``error``, ``warning`` or ``info``. A plugin that raises
+        becomes one error finding naming it (the check itself must not fail)."""
+        from tenon.core.healthcheck import SEVERITIES, Finding
+
+        def failed(plugin: str, exc: Exception) -> list[Finding]:
+            return [Finding(section="plugins", code=f"{plugin}.health_check_failed", severity="error",
+                            subject=f"plugin {plugin}", message=f"its health check failed: {exc}",
+                            suggestion="fix the plugin's tenon_health_findings")]
+
+        out: list[Finding] = []
+        for plugin, found in self._each("tenon_health_findings", {"app": self._app, "session": session,
+                                                                    "check": check}, on_error=failed):
+            try:
+                items = self._iterable(plugin, "tenon_health_findings", found)
+            except Exception as exc:  # a generator that raises half-way
+                items = failed(plugin, exc)
+            for f in items:
+                if not isinstance(f, Finding):
+                    raise PluginError(f"plugin {plugin!r}: tenon_health_findings() returned {f!r}, not a Finding")
+                if not f.code.startswith(f"{plugin}.") or f.severity not in SEVERITIES:
+                    raise PluginError(f"plugin {plugin!r}: finding {f.code!r} must be named '{plugin}.<what>' with "
+                                      f"a severity of {', '.join(SEVERITIES)} (not {f.severity!r})")
+                out.append(f)
+        return out
 
     # ------------------------------------------------------------------ owned hooks
     def spec(self, hook: str) -> pluggy.HookSpec | None:

@@ -14,7 +14,8 @@ Phases (the banners below):
   assembled; never inside a request or a transaction;
 * **install**: called inside the install (or uninstall) transaction of a
   plugin, or by ``tenon demo`` in one transaction per plugin;
-* **runtime**: called while the site serves (``GET /health``), outside any transaction.
+* **runtime**: called while the site serves: ``GET /health`` outside any transaction, the
+  health check's findings inside one transaction that only reads.
 
 Results of list-returning hooks are combined in plugin order (dependencies
 first, optional partners before the plugins that integrate with them);
@@ -54,9 +55,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tenon.core.access import RowScope
+    from tenon.core.config import ConfigKind
     from tenon.core.contributions import SchemaContribution
     from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
+    from tenon.core.healthcheck import Finding, HealthCheck
     from tenon.core.kernel import Tenon
     from tenon.core.plugins import PluginInfo
     from tenon.core.sequences import SequenceSpec
@@ -416,6 +419,51 @@ def tenon_http_routes(app: Tenon) -> Iterable[Any] | None:
     """
 
 
+@hookspec
+def tenon_config_kinds(app: Tenon) -> Iterable[ConfigKind] | None:
+    """Contribute kinds of site configuration to versioning, approval, diff, rollback and export.
+
+    Called once per app, when the plugin set is loaded (a bad result fails at load, naming the
+    plugin), outside any transaction; the kinds' functions are called later inside the unit of
+    work of an edit, publication, rollback, export or import (:mod:`tenon.core.config`). Each
+    :class:`tenon.core.config.ConfigKind` is named ``<plugin>.<thing>`` (the prefix is this
+    plugin's name; names are unique) and gives:
+
+    * ``export(session) -> {key: item}``: the live state; keys are stable identities that mean
+      the same on another site (a field's code, a rule's code, ``<plan>/<check>``), items plain
+      JSON data (no row ids that differ between sites);
+    * ``apply(session, {key: item})``: make the live state *exactly* these items (create what is
+      missing, update what differs, remove what is absent) in the caller's transaction, never
+      committing. Keep the data written under a removed item (a custom field's stored values:
+      hide the field, keep the values), so publishing it again brings the data back;
+    * ``needs_approval``: a bool or ``needs_approval(old, new) -> bool`` (``None`` for an added or
+      removed item), e.g. ``False`` for a label-only change; the site setting ``config.approval``
+      overrides it per kind;
+    * ``describe(key, item) -> str`` (optional): the item's label in diffs;
+    * ``validate(session, key, item_or_None) -> item_or_None`` (optional): check an edit (raise
+      ``ValidationError`` naming the field) and normalise it; ``None`` is a removal.
+
+    Every publication bumps the plugin-set version, so every API worker rebuilds its schema
+    (``tenon_graphql_contributions`` is called again) within ``[api] plugin_check_seconds``: a
+    kind whose items shape the schema (custom fields) reads them there.
+
+    :param app: the app being built.
+    :returns: an iterable of :class:`tenon.core.config.ConfigKind`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_config_kinds(app):
+            from . import services
+            return [ConfigKind(name="studio.custom_field", label="custom field",
+                               export=services.export_fields, apply=services.apply_fields,
+                               needs_approval=lambda old, new: not services.label_only(old, new),
+                               describe=lambda key, item: f"{item['entity']}.{key} ({item['label']})")]
+
+    Since 0.2.
+    """
+
+
 # ---------------------------------------------------------------------------
 # Install hooks: called inside a plugin's install/uninstall transaction, or by ``tenon demo``
 # ---------------------------------------------------------------------------
@@ -501,7 +549,7 @@ def tenon_demo_data(session: Session, app: Tenon, progress: Callable[[str], None
 
 
 # ---------------------------------------------------------------------------
-# Runtime hooks: called while the site serves, outside any transaction
+# Runtime hooks: called while the site serves (/health outside a transaction; findings read-only)
 # ---------------------------------------------------------------------------
 
 
@@ -523,4 +571,38 @@ def tenon_health(app: Tenon) -> dict[str, Any] | None:
             return {"ok": True, "printers": 2}
 
     Since 0.1.
+    """
+
+
+@hookspec
+def tenon_health_findings(app: Tenon, session: Session, check: HealthCheck) -> Iterable[Finding] | None:
+    """Report problems of the site's configuration for the health check (``healthReport``,
+    ``tenon health check``).
+
+    Called by ``healthReport``, ``healthReportStore`` and ``tenon health check`` (on demand or
+    from a cron: ``tenon health check --store``), inside one transaction that only reads. Unlike
+    :func:`tenon_health` (cheap liveness for ``GET /health``, per request), it may query as much
+    as it needs. Each :class:`tenon.core.healthcheck.Finding` has a ``code``
+    prefixed by this plugin's name (``studio.field_never_filled``), a ``section`` (``fields``,
+    ``flows``, ``permissions``, ``plugins`` or the plugin's own), a ``severity`` (``error``:
+    something is broken; ``warning``: a risk or waste; ``info``), the ``subject`` it is about
+    (stable between runs: reports are compared by ``code`` and ``subject``), a ``message`` and a
+    ``suggestion``. Use ``check.days`` (the site's N days), ``check.now`` and ``check.setting(name)``.
+    Never change data here.
+
+    :param app: the site's app.
+    :param session: the check's session (the caller's actor; read only).
+    :param check: the :class:`tenon.core.healthcheck.HealthCheck` (thresholds, clock).
+    :returns: an iterable of findings, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def tenon_health_findings(app, session, check):
+            for rule in services.rules_never_fired(session, since=check.now - timedelta(days=check.days)):
+                yield Finding(section="flows", code="studio.rule_never_fired", severity="warning",
+                              subject=f"rule {rule.code}", message=f"rule {rule.code} never fired in {check.days} days",
+                              suggestion="disable or remove it")
+
+    Since 0.2.
     """

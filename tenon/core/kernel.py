@@ -67,12 +67,13 @@ class Tenon:
         self.plugins: dict[str, plugmod.Candidate] = {c.info.name: c for c in ordered}
         self._check_installed_versions()
         for attr in ("models_by_plugin", "row_scopes", "event_catalog", "subscribers_by_plugin", "workflows",
-                     "custom_entities", "custom_field_store"):
+                     "custom_entities", "custom_field_store", "config_kinds"):
             self.__dict__.pop(attr, None)
         self.access = AccessControl(self.engine, self.row_scopes)
         self.subscribers_by_plugin  # noqa: B018  (a subscription to an unknown event fails at load)
         self.workflows  # noqa: B018  (so does a workflow calling an undeclared owned hook)
         self.custom_entities  # noqa: B018  (and a custom entity on another plugin's model)
+        self.config_kinds  # noqa: B018  (and a bad configuration kind)
 
     def _check_installed_versions(self) -> None:
         from packaging.version import Version
@@ -104,6 +105,9 @@ class Tenon:
     def custom_field_store(self) -> Any:
         """The store of custom fields (``tenon_custom_field_store``), or ``None``."""
         return self.hooks.custom_field_store()
+    def config_kinds(self) -> dict[str, Any]:
+        """``{name: ConfigKind}`` (``tenon_config_kinds``), checked once per plugin set."""
+        return self.hooks.config_kinds()
 
     @functools.cached_property
     def models_by_plugin(self) -> dict[str, list[type]]:

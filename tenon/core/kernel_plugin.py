@@ -36,8 +36,9 @@ def tenon_policies(app):
 
 @hookimpl
 def tenon_events(app):
-    # The kernel publishes no domain event of its own yet; kernel events are declared here.
-    return []
+    from tenon.core.config import ConfigPublished
+
+    return [ConfigPublished]
 
 
 @hookimpl
@@ -46,3 +47,26 @@ def tenon_demo_data(session, app, progress):
 
     progress("users: it_admin (admin), auditor")
     load_kernel_demo(session)
+
+
+@hookimpl
+def tenon_workflows(app):
+    from tenon.core.config import CHANGE_WORKFLOW
+
+    return [CHANGE_WORKFLOW]
+
+
+@hookimpl
+def tenon_config_kinds(app):
+    """Role policy lines that are not plugin defaults, numbering sequences, site settings."""
+    from tenon.core.config import KERNEL_KINDS
+
+    return KERNEL_KINDS
+
+
+@hookimpl
+def tenon_health_findings(app, session, check):
+    """Permissions and plugins: see :mod:`tenon.core.healthcheck`."""
+    from tenon.core.healthcheck import kernel_findings
+
+    return kernel_findings(app, session, check)

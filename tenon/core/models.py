@@ -80,6 +80,8 @@ class Token(IdMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+    #: when the token last authenticated a request, at most hourly (the health check's "unused" finding)
+    last_used_at: Mapped[dt.datetime | None]
 
 
 class LoginFailure(IdMixin, Base):
@@ -178,6 +180,53 @@ class IdempotencyKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class ConfigChange(IdMixin, Base):
+    """A change of the site's configuration, edited as a draft, through approval to publication
+    (:mod:`tenon.core.config`). ``changes`` overlays the live configuration:
+    ``{kind: {key: item, or None to remove it}}``. At most one change is open at a time."""
+
+    __tablename__ = "core_config_change"
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    editors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    message: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime | None]
+    decision_comment: Mapped[str] = mapped_column(Text, default="")
+    published_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class ConfigVersion(IdMixin, Base):
+    """An immutable, numbered snapshot of the site's configuration: ``{kind: {key: item}}``."""
+
+    __tablename__ = "core_config_version"
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    message: Mapped[str] = mapped_column(String(500), default="")
+    author: Mapped[str | None] = mapped_column(String(100))
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(16))
+    based_on: Mapped[int | None] = mapped_column(Integer)
+    change_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class HealthReport(IdMixin, Base):
+    """A stored health check of the site's configuration (:mod:`tenon.core.healthcheck`)."""
+
+    __tablename__ = "core_health_report"
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    score: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
 KERNEL_MODELS = [
     InstalledPlugin,
     Setting,
@@ -192,4 +241,7 @@ KERNEL_MODELS = [
     Notification,
     Attachment,
     IdempotencyKey,
+    ConfigChange,
+    ConfigVersion,
+    HealthReport,
 ]

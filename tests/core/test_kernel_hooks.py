@@ -152,7 +152,7 @@ def test_good_results_come_back_in_dependency_order(tmp_path, make_plugin):
                       tenon_event_subscribers=lambda app: [Subscriber("base.thing.done", _noop, name="top.t")])
     app = load(tmp_path, ["top"], [top, base])
     assert list(app.hooks.cli_commands()) == ["base-cmd", "top-cmd"]
-    assert app.event_catalog == {"base.thing.done": ThingDoneOfBase}
+    assert {n: c for n, c in app.event_catalog.items() if not n.startswith("core.")} == {"base.thing.done": ThingDoneOfBase}
     assert [(p, s.key) for p, s in app.subscribers_by_plugin] == [("top", "top.t")]
 
 

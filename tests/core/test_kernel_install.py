@@ -67,8 +67,8 @@ def leftovers(app) -> dict[str, object]:
         }
 
 
-NOTHING = {"tables": [], "alembic": ["core_0001"], "policies": [], "sequences": [], "record": None}
-INSTALLED = {"tables": ["atomic_thing"], "alembic": ["atomic_0001", "core_0001"], "policies": ["atomic_user"],
+NOTHING = {"tables": [], "alembic": ["core_0002"], "policies": [], "sequences": [], "record": None}
+INSTALLED = {"tables": ["atomic_thing"], "alembic": ["atomic_0001", "core_0002"], "policies": ["atomic_user"],
              "sequences": ["atomic.thing"], "record": "atomic"}
 
 

@@ -37,7 +37,7 @@ def test_user_create_and_update_refuse_a_role_no_policy_line_defines(make_app, m
     create = "mutation($i: UserCreateInput!) { userCreate(input: $i) { username roles } }"
     err = admin.error(create, {"i": {"username": "carl", "password": "carl-pass-1", "roles": ["auditor", "audtor"]}})
     assert err["extensions"] == {"code": "VALIDATION", "field": "roles"}
-    assert err["message"].startswith("unknown role(s) audtor; known roles: admin, auditor, user")
+    assert err["message"].startswith("unknown role(s) audtor; known roles: admin, auditor, config_approver, config_manager, user")
     assert admin.ok('{ users(filter: {search: "carl"}) { totalCount } }')["users"]["totalCount"] == 0
 
     created = admin.ok(create, {"i": {"username": "carl", "password": "carl-pass-1", "roles": ["auditor"]}})

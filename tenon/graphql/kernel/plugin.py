@@ -30,12 +30,13 @@ if TYPE_CHECKING:
 
 @hookimpl
 def tenon_graphql_contributions(app: Tenon) -> SchemaContribution:
-    """The kernel's root fields, in this order: auth, admin, audit, notifications, attachments."""
+    """The kernel's root fields, in this order: auth, admin, audit, notifications, attachments,
+    configuration versions and the health check."""
     from tenon.graphql.compose import merge_contributions
-    from tenon.graphql.kernel import admin, attachments, audit, auth, notifications
+    from tenon.graphql.kernel import admin, attachments, audit, auth, config, notifications
 
     parts = [auth.CONTRIBUTION, admin.CONTRIBUTION, audit.CONTRIBUTION, notifications.CONTRIBUTION,
-             attachments.CONTRIBUTION]
+             attachments.CONTRIBUTION, config.CONTRIBUTION]
     return merge_contributions("core", parts)
 
 
