@@ -105,6 +105,8 @@ class Tenon:
     def custom_field_store(self) -> Any:
         """The store of custom fields (``tenon_custom_field_store``), or ``None``."""
         return self.hooks.custom_field_store()
+
+    @functools.cached_property
     def config_kinds(self) -> dict[str, Any]:
         """``{name: ConfigKind}`` (``tenon_config_kinds``), checked once per plugin set."""
         return self.hooks.config_kinds()
