@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tenon.core.access import RowScope
-    from tenon.core.contributions import SchemaContribution
+    from tenon.core.contributions import SchemaContribution, WebPage
     from tenon.core.events import Event, Subscriber
     from tenon.core.kernel import Tenon
     from tenon.core.plugins import PluginInfo
@@ -358,6 +358,36 @@ def tenon_http_routes(app: Tenon) -> Iterable[Any] | None:
             return [label]
 
     Since 0.1.
+    """
+
+
+@hookspec
+def tenon_web_pages(app: Tenon) -> Iterable[WebPage] | None:
+    """Contribute pages to the web console at ``/`` (dashboards, shop-floor terminals).
+
+    Called when the console lists its pages (``consolePages``) and serves a page's files, for
+    the site's current plugin set: a plugin's pages appear when it is installed and disappear
+    when it is uninstalled, without a restart. Outside any transaction; do not touch a database.
+    The kernel knows no plugin's pages; each page is an ES module in the plugin's own ``web/``
+    folder, served at ``/console/plugins/<plugin>/<file>``, and a client of ``/graphql`` with the
+    signed-in user's token (same access rules and row scopes as any client).
+
+    :param app: the site's app.
+    :returns: an iterable of :class:`tenon.core.contributions.WebPage`, or ``None``. Paths are
+        ``<plugin>/<slug>`` and unique; every module is an existing ``.js`` file in the plugin's
+        ``web/`` folder (one folder per plugin); titles are given in ``en`` and ``zh-CN``;
+        ``permission`` is ``(object, action)``. A bad page fails naming the plugin.
+
+    Example::
+
+        @hookimpl
+        def tenon_web_pages(app):
+            web = Path(__file__).parent / "web"
+            return [WebPage(path="rework/board", module=web / "board.js",
+                            title={"en": "Rework board", "zh-CN": "返工看板"},
+                            permission=("rework.order", "read"))]
+
+    Since 0.3.
     """
 
 
