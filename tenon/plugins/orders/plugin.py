@@ -107,3 +107,12 @@ def tenon_demo_data(session, app, progress):
     from .demo import load_demo
 
     load_demo(session, progress)
+
+
+@hookimpl
+def tenon_web_pages(app):
+    from tenon.core.contributions import WebPage
+
+    return [WebPage(path="orders/progress", module=HERE / "web" / "progress.js", order=10,
+                    title={"en": "Order progress", "zh-CN": "订单进度"},
+                    permission=("orders.sales_order", "read"))]

@@ -83,3 +83,14 @@ def tenon_http_routes(app):
     from .http import download_label
 
     return [download_label]
+
+
+@hookimpl
+def tenon_web_pages(app):
+    from tenon.core.contributions import WebPage
+
+    web = Path(__file__).parent / "web"
+    return [WebPage(path="stock/levels", module=web / "levels.js", order=30,
+                    title={"en": "Stock levels", "zh-CN": "库存水位"}, permission=("stock.product", "read")),
+            WebPage(path="stock/scan", module=web / "scan.js", kind="terminal", order=60,
+                    title={"en": "Scan to move", "zh-CN": "扫码移库"}, permission=("stock.move", "create"))]
