@@ -127,7 +127,7 @@ def test_the_phase_banners_name_the_phases_of_the_hooks_under_them():
     phases = {"Registration": {"tenon_addhooks", "tenon_plugin_info"},
               "Composition": {"tenon_models", "tenon_migrations", "tenon_graphql_contributions", "tenon_row_scopes",
                               "tenon_events", "tenon_workflows", "tenon_event_subscribers", "tenon_cli_commands",
-                              "tenon_http_routes"},
+                              "tenon_http_routes", "tenon_web_pages"},
               "Install": {"tenon_policies", "tenon_sequences", "tenon_demo_data"},
               "Runtime": {"tenon_health"}}
     found: dict[str, set[str]] = {}

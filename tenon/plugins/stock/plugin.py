@@ -91,6 +91,6 @@ def tenon_web_pages(app):
 
     web = Path(__file__).parent / "web"
     return [WebPage(path="stock/levels", module=web / "levels.js", order=30,
-                    title={"en": "Stock levels", "zh-CN": "库存水位"}, permission=("stock.product", "read")),
+                    title={"en": "Stock levels", "zh-CN": "库存水位"}, permission=("stock.count", "read")),
             WebPage(path="stock/scan", module=web / "scan.js", kind="terminal", order=60,
                     title={"en": "Scan to move", "zh-CN": "扫码移库"}, permission=("stock.move", "create"))]

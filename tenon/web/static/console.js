@@ -127,7 +127,8 @@ function Shell({ rerender }) {
 function App() {
   const [n, setN] = useState(0);
   const rerender = () => setN(n + 1);
-  useEffect(() => onUnauthenticated(() => { session.signOut(); setN((x) => x + 1); }), []);
+  // a token that expired or was revoked: back to the sign-in (a failed sign-in itself has no token yet)
+  useEffect(() => onUnauthenticated(() => { if (session.token) { session.signOut(); setN((x) => x + 1); } }), []);
   document.documentElement.lang = lang();
   document.title = t("shell.title");
   return session.token ? html`<${Shell} key=${"s" + n} rerender=${rerender}/>` : html`<${SignIn} key=${"i" + n} onDone=${rerender} rerender=${rerender}/>`;

@@ -100,6 +100,8 @@ if (!LANGUAGES.includes(current)) current = "en";
 export function addMessages(messages) {
   for (const l of LANGUAGES) Object.assign(dict[l], (messages && messages[l]) || {});
 }
+/** The whole dictionary (every label loaded so far, by language). */
+export function dictionary() { return dict; }
 export function lang() { return current; }
 export function setLang(l) { current = LANGUAGES.includes(l) ? l : "en"; localStorage.setItem("tenon.lang", current); document.documentElement.lang = current; }
 /** The label `key` in the current language, `{name}` replaced from `vars`; the key itself when missing. */

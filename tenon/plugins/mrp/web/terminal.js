@@ -10,7 +10,7 @@ export const messages = {
     "term.wc": "My work center", "term.tasks": "My tasks ({n})", "term.none": "No ready tasks at this work center.",
     "term.due": "due {date}", "term.noDue": "no due date", "term.avail": "{qty} to do", "term.scan": "Scan work order or lot",
     "term.notMine": "{code} is not one of the current tasks of this work center.", "term.good": "Good", "term.scrap": "Scrap",
-    "term.reason": "Scrap reason", "term.report": "Report", "term.reported": "Reported {good} good, {scrap} scrap on {wo}.",
+    "term.reason": "Scrap reason", "term.minutes": "Minutes worked", "term.report": "Report", "term.reported": "Reported {good} good, {scrap} scrap on {wo}.",
     "term.back": "Back to my tasks", "term.exception": "Report an exception", "term.kind": "Type", "term.describe": "What happened",
     "term.photo": "Photo", "term.send": "Send exception", "term.sent": "Exception reported ({photos} photo(s)): {who} is notified.",
     "term.priority": "priority {n}", "term.op": "Operation {seq}: {name}",
@@ -20,7 +20,7 @@ export const messages = {
     "term.wc": "我的工作中心", "term.tasks": "我的任务（{n}）", "term.none": "本工作中心暂无就绪任务。",
     "term.due": "交期 {date}", "term.noDue": "无交期", "term.avail": "待做 {qty}", "term.scan": "扫描工单或批次",
     "term.notMine": "{code} 不是本工作中心的当前任务。", "term.good": "合格数", "term.scrap": "报废数",
-    "term.reason": "报废原因", "term.report": "报工", "term.reported": "已报工 {wo}：合格 {good}，报废 {scrap}。",
+    "term.reason": "报废原因", "term.minutes": "工时（分钟）", "term.report": "报工", "term.reported": "已报工 {wo}：合格 {good}，报废 {scrap}。",
     "term.back": "返回任务列表", "term.exception": "报告异常", "term.kind": "类型", "term.describe": "异常描述",
     "term.photo": "照片", "term.send": "提交异常", "term.sent": "异常已提交（{photos} 张照片），已通知 {who}。",
     "term.priority": "优先级 {n}", "term.op": "工序 {seq}：{name}",
@@ -37,15 +37,18 @@ function Task({ item, wc, onDone }) {
   const [good, setGood] = useState(String(Number(item.availableQuantity) || 0));
   const [scrap, setScrap] = useState("0");
   const [reason, setReason] = useState("");
+  const [minutes, setMinutes] = useState(null); // null: the standard time of the quantity, until edited
   const [msg, setMsg] = useState(null);
   const [busy, setBusy] = useState(false);
   const [excOpen, setExcOpen] = useState(false);
   const wo = item.workOrder, op = item.operation;
+  const standard = Math.round((Number(op.plannedMinutes) * (Number(good || 0) + Number(scrap || 0))) / (Number(wo.quantity) || 1));
+  const mins = minutes === null ? String(standard) : minutes;
   const report = async () => {
     setBusy(true); setMsg(null);
     try {
       await gql(`mutation($i: OperationReportInput!) { workOrderOperationReport(input: $i) { id goodQuantity scrapQuantity } }`,
-        { i: { operationId: op.id, good: good || "0", scrap: scrap || "0", reasonCode: Number(scrap) > 0 && reason ? reason : null } });
+        { i: { operationId: op.id, good: good || "0", scrap: scrap || "0", reasonCode: Number(scrap) > 0 && reason ? reason : null, minutes: mins || "0" } });
       onDone(t("term.reported", { good: good || 0, scrap: scrap || 0, wo: wo.number }));
     } catch (e) { setMsg({ error: true, text: e.message }); } finally { setBusy(false); }
   };
@@ -57,6 +60,7 @@ function Task({ item, wc, onDone }) {
         <label>${t("term.good")}<input class="big" name="good" type="number" inputmode="decimal" min="0" step="any" value=${good} onInput=${(e) => setGood(e.target.value)}/></label>
         <label>${t("term.scrap")}<input class="big" name="scrap" type="number" inputmode="decimal" min="0" step="any" value=${scrap} onInput=${(e) => setScrap(e.target.value)}/></label>
       </div>
+      <label>${t("term.minutes")}<input class="big" name="minutes" type="number" inputmode="numeric" min="0" step="any" value=${mins} onInput=${(e) => setMinutes(e.target.value)}/></label>
       ${Number(scrap) > 0 ? html`<label>${t("term.reason")}<input class="big" name="reason" value=${reason} onInput=${(e) => setReason(e.target.value)}/></label>` : null}
       ${msg ? html`<p class="error" role="alert">${msg.text}</p>` : null}
       <button class="big primary" data-testid="report" disabled=${busy} onClick=${report}>${t("term.report")}</button>
