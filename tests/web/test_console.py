@@ -28,10 +28,14 @@ def nav(page) -> list[str]:
     return page.eval_on_selector_all("[data-testid=nav] a", "as => as.map(a => a.dataset.path)")
 
 
-def state_counts(live, token, region=None) -> dict[str, int]:
-    q = "query($r: String) {" + " ".join(
-        f"{s.lower()}: salesOrders(filter: {{states: [{s}], regionCode: $r}}) {{ totalCount }}" for s in STATES) + "}"
-    data = live.gql(q, {"r": region}, token)
+def state_counts(live, token, page, region=None) -> dict[str, int]:
+    """What the order dashboard's period (its filter inputs) asks of /graphql, by state."""
+    start, end = page.input_value("input[name=from]"), page.input_value("input[name=to]")
+    before = (dt.date.fromisoformat(end) + dt.timedelta(days=1)).isoformat()
+    q = "query($a: Date, $b: Date, $r: String) {" + " ".join(
+        f"{s.lower()}: salesOrders(filter: {{states: [{s}], requestedFrom: $a, requestedBefore: $b, regionCode: $r}}) "
+        "{ totalCount }" for s in STATES) + "}"
+    data = live.gql(q, {"a": start, "b": before, "r": region}, token)
     return {s: data[s.lower()]["totalCount"] for s in STATES}
 
 
@@ -54,7 +58,7 @@ def test_sign_in_and_each_dashboard_shows_the_graphql_figures(live_demo, open_co
     # (1) order progress: orders by state, late first, the cycle-time trend
     page.goto(f"{live_demo.base}/#/{ORDERS}")
     shown = table(page, "orders-by-state")
-    assert {k: int(v["count"]) for k, v in shown.items()} == state_counts(live_demo, admin)
+    assert {k: int(v["count"]) for k, v in shown.items()} == state_counts(live_demo, admin, page)
     rows = table(page, "order-progress")
     answer = progress(live_demo, admin)
     assert set(rows) == {r["number"] for r in answer}
@@ -63,9 +67,20 @@ def test_sign_in_and_each_dashboard_shows_the_graphql_figures(live_demo, open_co
     order = page.eval_on_selector_all("table[data-testid=order-progress] tbody tr", "rs => rs.map(r => r.dataset.key)")
     assert set(order[:len(late)]) == late  # late orders first
     assert page.locator("[data-testid=chart-states] canvas").is_visible()
+    # the period and region filters: the figures are /graphql's answer for them
+    page.fill("input[name=from]", (dt.date.today() - dt.timedelta(days=20)).isoformat())
+    page.select_option("select[name=region]", "east")
+    page.wait_for_function("() => location.hash.includes('region=east') && location.hash.includes('from=')")
+    page.wait_for_timeout(300)
+    want = state_counts(live_demo, admin, page, "east")
+    page.wait_for_function("want => [...document.querySelectorAll('table[data-testid=orders-by-state] tbody tr')]"
+                           ".every(r => Number(r.querySelector('[data-col=count]').textContent) === want[r.dataset.key])",
+                           arg=want)
+    assert sum(want.values()) < sum(state_counts(live_demo, admin, page).values())
     trend = table(page, "cycle-trend")
     first = sorted(trend)[0]
-    cycle = live_demo.gql(f'{{ deliveryCycleTime(from: "{first}", to: "{(dt.date.fromisoformat(first) + dt.timedelta(days=6))}") {{ count }} }}',
+    last = dt.date.fromisoformat(first) + dt.timedelta(days=6)
+    cycle = live_demo.gql(f'{{ deliveryCycleTime(from: "{first}", to: "{last}", region: "east") {{ count }} }}',
                           token=admin)["deliveryCycleTime"]
     assert int(trend[first]["count"]) == cycle["count"]
 
@@ -97,8 +112,8 @@ def test_a_sales_rep_sees_only_her_region(live_demo, open_context):
     assert nav(page) == [ORDERS]  # no capacity, stock or terminal pages for her role
     page.goto(f"{live_demo.base}/#/{ORDERS}")
     shown = {k: int(v["count"]) for k, v in table(page, "orders-by-state").items()}
-    assert shown == state_counts(live_demo, rep)
-    assert sum(shown.values()) < sum(state_counts(live_demo, admin).values())
+    assert shown == state_counts(live_demo, rep, page)
+    assert 0 < sum(shown.values()) < sum(state_counts(live_demo, admin, page).values())
     rows = table(page, "order-progress")
     answer = progress(live_demo, rep)
     assert set(rows) == {r["number"] for r in answer}

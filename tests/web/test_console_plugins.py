@@ -3,11 +3,11 @@ running server, in a real browser."""
 
 from __future__ import annotations
 
-import subprocess
-
 import httpx
 
-from .conftest import ADMIN, ADMIN_PASSWORD, TENON, serve, sign_in, stop
+from tenon.core.installer import install, uninstall
+
+from .conftest import ADMIN, ADMIN_PASSWORD, serve, sign_in, stop
 
 
 def nav(page) -> list[str]:
@@ -23,16 +23,14 @@ def test_the_pages_of_an_uninstalled_plugin_are_gone(new_site, open_context):
         assert {"mrp/capacity", "mrp/terminal", "mrp/exceptions"} <= set(nav(page))
         assert httpx.get(f"{base}/console/plugins/mrp/capacity.js").status_code == 200
 
-        subprocess.run([str(TENON), "--site", str(app.site.path), "plugins", "uninstall", "mrp", "--yes"],
-                       check=True, capture_output=True)
+        uninstall(app, "mrp")  # what `tenon plugins uninstall mrp --yes` does, from another process
         page.goto(f"{base}/#/mrp/capacity")
         page.wait_for_selector("[data-testid=gone]", timeout=20000)  # the nav refreshes on navigation
         assert not [p for p in nav(page) if p.startswith("mrp/")]
         assert {"orders/progress", "stock/levels"} <= set(nav(page))
         assert httpx.get(f"{base}/console/plugins/mrp/capacity.js").status_code == 404
 
-        subprocess.run([str(TENON), "--site", str(app.site.path), "plugins", "install", "mrp"],
-                       check=True, capture_output=True)
+        install(app, ["mrp"])
         page.reload()
         page.wait_for_selector("[data-testid=nav] a[data-path='mrp/capacity']", timeout=20000)
         page.wait_for_selector("[data-testid=live]")

@@ -5,8 +5,8 @@ import { html, render, useQuery, useParams, Filters, Figures, ChartView, Kpi, Pa
 
 export const messages = {
   en: {
-    "orders.byState": "Orders by state", "orders.count": "Orders", "orders.state": "State", "orders.region": "Region",
-    "orders.lateFirst": "Late and at-risk orders first", "orders.number": "Order", "orders.requested": "Requested",
+    "orders.byState": "Orders by state (requested delivery in the period)", "orders.count": "Orders", "orders.state": "State", "orders.region": "Region",
+    "orders.lateFirst": "Open orders today: late and at-risk first", "orders.number": "Order", "orders.requested": "Requested",
     "orders.complete": "Complete %", "orders.status": "Status", "orders.late": "Late", "orders.atRisk": "At risk",
     "orders.onTrack": "On track", "orders.open": "Open orders", "orders.cycleTrend": "Delivery cycle time trend (days, by week)",
     "orders.week": "Week from", "orders.avgDays": "Average days", "orders.shipped": "Delivered orders", "orders.avgCycle": "Average cycle time",
@@ -15,8 +15,8 @@ export const messages = {
     "state.PARTIALLY_SHIPPED": "Partially shipped", "state.SHIPPED": "Shipped", "state.DONE": "Done", "state.CANCELLED": "Cancelled",
   },
   "zh-CN": {
-    "orders.byState": "各状态订单数", "orders.count": "订单数", "orders.state": "状态", "orders.region": "区域",
-    "orders.lateFirst": "延期与有风险的订单优先", "orders.number": "订单号", "orders.requested": "要求交期",
+    "orders.byState": "各状态订单数（要求交期在所选期间）", "orders.count": "订单数", "orders.state": "状态", "orders.region": "区域",
+    "orders.lateFirst": "当前未结订单：延期与有风险的优先", "orders.number": "订单号", "orders.requested": "要求交期",
     "orders.complete": "完成 %", "orders.status": "情况", "orders.late": "已延期", "orders.atRisk": "有风险",
     "orders.onTrack": "正常", "orders.open": "未结订单", "orders.cycleTrend": "交付周期趋势（天，按周）",
     "orders.week": "周起始", "orders.avgDays": "平均天数", "orders.shipped": "已交付订单", "orders.avgCycle": "平均交付周期",
@@ -38,8 +38,9 @@ function weeks(from, to) {
 
 /** The one query of the page (exported so the tests ask /graphql the same question). */
 export function progressQuery(from, to) {
-  const states = STATES.map((s) => `${s.toLowerCase()}: salesOrders(filter: {states: [${s}], regionCode: $region}) { totalCount }`).join("\n");
-  const trend = weeks(from, to).map(([a, b], i) => `w${i}: deliveryCycleTime(from: "${a}", to: "${b}", region: $region) { from count averageDays }`).join("\n");
+  const period = `requestedFrom: "${from}", requestedBefore: "${addDays(to, 1)}"`;
+  const states = STATES.map((s) => `${s.toLowerCase()}: salesOrders(filter: {states: [${s}], regionCode: $region, ${period}}) { totalCount }`).join("\n");
+  const trend = weeks(from, to < today() ? to : today()).map(([a, b], i) => `w${i}: deliveryCycleTime(from: "${a}", to: "${b}", region: $region) { from count averageDays }`).join("\n");
   return `query Progress($region: String, $asOf: Date) {
     ${states}
     orderProgress(asOf: $asOf, regionCode: $region, first: 100) { totalCount nodes { orderId number state regionCode requestedDate percentComplete overdue } }
@@ -56,7 +57,7 @@ export function status(row, asOf) {
 }
 
 function Page() {
-  const [p, set] = useParams({ from: addDays(today(), -55), to: today(), region: "" });
+  const [p, set] = useParams({ from: addDays(today(), -55), to: addDays(today(), 28), region: "" });
   const regions = useQuery("{ regions(first: 100) { nodes { code name } } }");
   const asOf = today();
   const q = useQuery(progressQuery(p.from, p.to), { region: p.region || null, asOf });
