@@ -79,6 +79,11 @@ def test_the_console_and_the_page_modules_are_served_with_revalidation(site):
     assert module.headers["cache-control"] == "no-cache"
     again = http.get("/console/plugins/orders/progress.js", headers={"If-None-Match": module.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
+    plain = http.get("/console/static/vendor/chart.umd.min.js", headers={"Accept-Encoding": "identity"})
+    packed = http.get("/console/static/vendor/chart.umd.min.js", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # decoded by the client
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
     for bad in ("/console/plugins/orders/%2e%2e/plugin.py", "/console/plugins/orders/..%2fplugin.py",
                 "/console/plugins/orders/nothing.js", "/console/plugins/nosuch/progress.js",
                 "/console/static/..%2froutes.py", "/console/static/vendor"):
