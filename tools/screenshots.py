@@ -4,7 +4,7 @@
     .venv/bin/python tools/screenshots.py [--out docs]
 
 Creates a throw-away demo site (``tenon demo``), adds a little shop-floor activity through GraphQL
-(two released work orders due today, one operation report, one exception) so the capacity and
+(released work orders, one operation report, two cycle counts, one exception) so the capacity and
 exception charts have figures, serves it on a free port, and photographs every console page with
 Debian's Chromium (``/usr/bin/chromium``) through Playwright: the dashboards at 1366×900, the
 terminals at phone size (390×844), the order dashboard also in zh-CN (needs a CJK font such as
@@ -60,6 +60,20 @@ def activity(base: str, admin: str) -> None:
     first = gql(base, "query($id: ID!) { workOrder(id: $id) { operations { id } } }", {"id": wos[0]["id"]}, op)["workOrder"]["operations"][0]
     gql(base, "mutation($i: OperationReportInput!) { workOrderOperationReport(input: $i) { id } }",
         {"i": {"operationId": first["id"], "good": "7", "scrap": "1", "reasonCode": "tool-wear", "minutes": "160"}}, op)
+    # two weekly cycle counts of raw materials: one with every line right, one with two lines off
+    levels = gql(base, '{ stockLevels(kind: "raw_material", first: 50) { nodes { product { id tracking } location { id } } } }',
+                 token=admin)["stockLevels"]["nodes"]
+    levels = [n for n in levels if n["product"]["tracking"] == "none"]
+    where = levels[0]["location"]["id"]
+    raw = [n["product"]["id"] for n in levels if n["location"]["id"] == where][:6]
+    for off in (0, 2):
+        count = gql(base, "mutation($i: CountCreateInput!) { countCreate(input: $i) { id lines { id systemQuantity } } }",
+                    {"i": {"locationId": where, "productIds": raw, "reference": "weekly cycle count"}}, admin)["countCreate"]
+        entries = [{"lineId": ln["id"], "countedQuantity": str(float(ln["systemQuantity"] or 0) + (1 if i < off else 0))}
+                   for i, ln in enumerate(count["lines"])]
+        gql(base, "mutation($id: ID!, $e: [CountEntryInput!]!) { countRecord(id: $id, entries: $e) { id } }",
+            {"id": count["id"], "e": entries}, admin)
+        gql(base, "mutation($id: ID!) { countConfirm(id: $id) { state } }", {"id": count["id"]}, admin)
     gql(base, "mutation($i: ExceptionReportInput!) { productionExceptionReport(input: $i) { id } }",
         {"i": {"workOrderId": wos[1]["id"], "type": "MATERIAL_SHORTAGE", "description": "40Cr bar stock short for WO"}}, op)
 

@@ -4,14 +4,14 @@ import { html, render, useQuery, useParams, Filters, Figures, ChartView, Kpi, Pa
 
 export const messages = {
   en: {
-    "stock.water": "Raw materials: on hand against reorder point", "stock.product": "Material", "stock.onHand": "On hand",
+    "stock.water": "Water level: on hand as % of the reorder point (lowest first)", "stock.product": "Material", "stock.onHand": "On hand",
     "stock.reorder": "Reorder point", "stock.cover": "Level %", "stock.below": "Below reorder point", "stock.materials": "Raw materials",
     "stock.accuracy": "Inventory accuracy", "stock.accTrend": "Inventory accuracy by week (%)", "stock.week": "Week from",
     "stock.counted": "Counted lines", "stock.accurate": "Accurate lines", "stock.unit": "Unit", "stock.kind": "Kind",
     "stock.kind.raw_material": "Raw material", "stock.kind.semi_finished": "Semi-finished", "stock.kind.finished": "Finished", "stock.kind.consumable": "Consumable",
   },
   "zh-CN": {
-    "stock.water": "原材料：库存与再订货点（水位图）", "stock.product": "物料", "stock.onHand": "现有量",
+    "stock.water": "水位图：现有量占再订货点的百分比（最低在前）", "stock.product": "物料", "stock.onHand": "现有量",
     "stock.reorder": "再订货点", "stock.cover": "水位 %", "stock.below": "低于再订货点", "stock.materials": "原材料品种",
     "stock.accuracy": "库存准确率", "stock.accTrend": "库存准确率周趋势（%）", "stock.week": "周起始",
     "stock.counted": "盘点行数", "stock.accurate": "准确行数", "stock.unit": "单位", "stock.kind": "类别",
@@ -20,6 +20,7 @@ export const messages = {
 };
 
 const MAX_WEEKS = 26;
+const WATER_MAX = 300; // the chart's ceiling: a level above 300 % of the reorder point is drawn at 300 %
 
 export function levelsQuery(from, to) {
   const w = [];
@@ -58,8 +59,9 @@ function Page() {
     <div class="grid">
       <${Panel} wide title=${t("stock.water")} testid="panel-water">
         <${ChartView} testid="chart-water" type="bar" height=${300} data=${{ labels: rows.map((r) => r.code), datasets: [
-          { type: "line", label: t("stock.reorder"), data: rows.map((r) => Number(r.reorderPoint)), borderColor: "#c0392b", pointStyle: "line", stepped: "middle", order: 0 },
-          { type: "bar", label: t("stock.onHand"), data: rows.map((r) => Number(r.onHand)), backgroundColor: rows.map((r) => (r._class ? "#e59866" : "#5dade2")), order: 1 }] }}/>
+          { type: "line", label: t("stock.reorder") + " (100 %)", data: rows.map(() => 100), borderColor: "#c0392b", borderDash: [6, 4], pointRadius: 0, order: 0 },
+          { type: "bar", label: t("stock.cover"), data: rows.map((r) => (r.level === null ? null : Math.min(r.level, WATER_MAX))), backgroundColor: rows.map((r) => (r._class ? "#e59866" : "#5dade2")), order: 1 }] }}
+          options=${{ scales: { y: { min: 0, max: WATER_MAX, ticks: { callback: (v) => v + " %" } } } }}/>
         <${Figures} testid="stock-levels" rows=${rows} columns=${[{ key: "code", label: t("stock.product") }, { key: "name", label: "" },
           { key: "onHand", label: t("stock.onHand"), format: (v) => fmt(v, 4) }, { key: "reorderPoint", label: t("stock.reorder"), format: (v) => fmt(v, 4) },
           { key: "unit", label: t("stock.unit") }, { key: "level", label: t("stock.cover"), format: (v) => fmt(v, 0) }]}/>
