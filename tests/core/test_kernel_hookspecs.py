@@ -127,9 +127,9 @@ def test_the_phase_banners_name_the_phases_of_the_hooks_under_them():
     phases = {"Registration": {"tenon_addhooks", "tenon_plugin_info"},
               "Composition": {"tenon_models", "tenon_migrations", "tenon_graphql_contributions", "tenon_row_scopes",
                               "tenon_events", "tenon_workflows", "tenon_event_subscribers", "tenon_cli_commands",
-                              "tenon_http_routes", "tenon_web_pages"},
+                              "tenon_http_routes"},
               "Install": {"tenon_policies", "tenon_sequences", "tenon_demo_data"},
-              "Runtime": {"tenon_health"}}
+              "Runtime": {"tenon_health", "tenon_web_pages"}}
     found: dict[str, set[str]] = {}
     current = None
     for line in source.splitlines():
