@@ -108,7 +108,7 @@ def main() -> int:
                 browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
 
                 def shoot(name: str, user: str, pw_: str, path: str | None, viewport: dict, locale: str = "en-US",
-                          wait: str = "table, .empty") -> None:
+                          wait: str = "table, .empty", then: str | None = None) -> None:
                     ctx = browser.new_context(viewport=viewport, locale=locale, device_scale_factor=1)
                     ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort())
                     page = ctx.new_page()
@@ -120,6 +120,9 @@ def main() -> int:
                         page.wait_for_selector("[data-testid=nav]")
                         page.goto(f"{base}/#/{path}")
                         page.wait_for_selector(wait)
+                        if then:  # open something first (a terminal task)
+                            page.click(then)
+                            page.click("[data-testid=exception-open]")
                         page.wait_for_timeout(600)  # the charts' first paint
                     page.screenshot(path=str(out / f"console-{name}.png"), full_page=path is not None and viewport is DESKTOP)
                     print(f"wrote {out / f'console-{name}.png'}")
@@ -132,6 +135,8 @@ def main() -> int:
                 shoot("stock", "admin", password, "stock/levels", DESKTOP)
                 shoot("exceptions", "admin", password, "mrp/exceptions", DESKTOP)
                 shoot("terminal", "op_li", "op_li-demo", "mrp/terminal", PHONE, wait="[data-testid=tasks]")
+                shoot("terminal-task", "op_li", "op_li-demo", "mrp/terminal", {"width": 390, "height": 1100},
+                      locale="zh-CN", wait="[data-testid=tasks]", then="[data-testid=tasks] li:first-child button")
                 shoot("scan", "clerk", "clerk-demo", "stock/scan", PHONE, wait="[data-testid=scan-move]")
                 browser.close()
         finally:
