@@ -158,6 +158,10 @@ export function useParams(defaults) {
 }
 
 // ------------------------------------------------------------------ components
+/** A camera icon (inline SVG: no icon font or emoji font needed). */
+export const cameraIcon = html`<svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"
+  stroke-linecap="round" stroke-linejoin="round"><path d="M4 8h3l2-3h6l2 3h3a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1z"/><circle cx="12" cy="13.5" r="3.5"/></svg>`;
+
 /** A Chart.js chart; `data`/`options` as Chart.js takes them. Updates in place when they change. */
 export function ChartView({ type, data, options = {}, testid, height = 260 }) {
   const canvas = useRef(null), chart = useRef(null);
@@ -219,7 +223,7 @@ export function ScanInput({ onScan, placeholder, testid = "scan-input" }) {
       <input class="big" data-testid=${testid} autofocus inputmode="text" autocomplete="off" placeholder=${placeholder || t("kit.scan")}
         value=${code} onInput=${(e) => setCode(e.target.value)}/>
       <button class="big" type="submit">${t("kit.open")}</button>
-      ${"BarcodeDetector" in window ? html`<button class="big" type="button" onClick=${() => setCamera(!camera)}>📷</button>` : null}
+      ${"BarcodeDetector" in window ? html`<button class="big" type="button" aria-label=${t("kit.camera")} onClick=${() => setCamera(!camera)}>${cameraIcon}</button>` : null}
     </form>
     ${camera ? html`<${CameraScan} onScan=${(c) => { setCamera(false); onScan(c); }}/>` : null}
   </div>`;
@@ -246,7 +250,7 @@ function CameraScan({ onScan }) {
 
 addMessages({
   en: { "kit.loading": "Loading…", "kit.noData": "No data for this selection.", "kit.from": "From", "kit.to": "To",
-    "kit.all": "All", "kit.scan": "Scan or type a code", "kit.open": "Open", "kit.offline": "No connection to the server; try again." },
+    "kit.all": "All", "kit.scan": "Scan or type a code", "kit.open": "Open", "kit.offline": "No connection to the server; try again.", "kit.camera": "Scan with the camera" },
   "zh-CN": { "kit.loading": "加载中…", "kit.noData": "所选范围内没有数据。", "kit.from": "从", "kit.to": "到",
-    "kit.all": "全部", "kit.scan": "扫码或输入编码", "kit.open": "打开", "kit.offline": "无法连接服务器，请重试。" },
+    "kit.all": "全部", "kit.scan": "扫码或输入编码", "kit.open": "打开", "kit.offline": "无法连接服务器，请重试。", "kit.camera": "用摄像头扫码" },
 });

@@ -3,7 +3,7 @@
 // or a USB/PDA scanner as keyboard input), report good and scrap quantities, report an exception
 // with a photo from the camera. Large touch targets; every request is small, mutations carry an
 // Idempotency-Key so a retry on a slow connection books nothing twice.
-import { html, render, useState, useEffect, useQuery, ScanInput, Loading, gql, upload, session, t, fmt } from "/console/static/kit.js";
+import { html, render, useState, useEffect, useQuery, ScanInput, Loading, gql, upload, session, t, fmt, cameraIcon } from "/console/static/kit.js";
 
 export const messages = {
   en: {
@@ -12,7 +12,7 @@ export const messages = {
     "term.notMine": "{code} is not one of the current tasks of this work center.", "term.good": "Good", "term.scrap": "Scrap",
     "term.reason": "Scrap reason", "term.minutes": "Minutes worked", "term.report": "Report", "term.reported": "Reported {good} good, {scrap} scrap on {wo}.",
     "term.back": "Back to my tasks", "term.exception": "Report an exception", "term.kind": "Type", "term.describe": "What happened",
-    "term.photo": "Photo", "term.send": "Send exception", "term.sent": "Exception reported ({photos} photo(s)): {who} is notified.",
+    "term.photo": "Take a photo", "term.photoAgain": "Take another photo", "term.send": "Send exception", "term.sent": "Exception reported ({photos} photo(s)): {who} is notified.",
     "term.priority": "priority {n}", "term.op": "Operation {seq}: {name}",
     "kind.MACHINE_DOWN": "Machine down", "kind.MATERIAL_SHORTAGE": "Material shortage", "kind.QUALITY": "Quality", "kind.OTHER": "Other",
   },
@@ -22,7 +22,7 @@ export const messages = {
     "term.notMine": "{code} 不是本工作中心的当前任务。", "term.good": "合格数", "term.scrap": "报废数",
     "term.reason": "报废原因", "term.minutes": "工时（分钟）", "term.report": "报工", "term.reported": "已报工 {wo}：合格 {good}，报废 {scrap}。",
     "term.back": "返回任务列表", "term.exception": "报告异常", "term.kind": "类型", "term.describe": "异常描述",
-    "term.photo": "照片", "term.send": "提交异常", "term.sent": "异常已提交（{photos} 张照片），已通知 {who}。",
+    "term.photo": "拍照", "term.photoAgain": "重新拍照", "term.send": "提交异常", "term.sent": "异常已提交（{photos} 张照片），已通知 {who}。",
     "term.priority": "优先级 {n}", "term.op": "工序 {seq}：{name}",
     "kind.MACHINE_DOWN": "设备故障", "kind.MATERIAL_SHORTAGE": "缺料", "kind.QUALITY": "质量", "kind.OTHER": "其他",
   },
@@ -94,7 +94,8 @@ function ExceptionForm({ item, onDone }) {
     <label>${t("term.kind")}<select class="big" name="kind" value=${kind} onChange=${(e) => setKind(e.target.value)}>
       ${KINDS.map((k) => html`<option value=${k} selected=${k === kind}>${t("kind." + k)}</option>`)}</select></label>
     <label>${t("term.describe")}<textarea class="big" name="description" rows="3" value=${text} onInput=${(e) => setText(e.target.value)}></textarea></label>
-    <label>${t("term.photo")}<input class="big" name="photo" type="file" accept="image/*" capture="environment" onChange=${(e) => setPhoto(e.target.files[0] || null)}/></label>
+    <label class="big photo-button" data-testid="photo-button">${cameraIcon} ${photo ? t("term.photoAgain") : t("term.photo")}
+      <input name="photo" type="file" accept="image/*" capture="environment" onChange=${(e) => setPhoto(e.target.files[0] || null)}/></label>
     ${preview ? html`<img src=${preview} alt="" style="max-width:100%;border-radius:8px" data-testid="photo-preview"/>` : null}
     ${msg ? html`<p class="error" role="alert">${msg}</p>` : null}
     <button class="big danger" data-testid="exception-send" disabled=${busy || !text.trim()} onClick=${send}>${t("term.send")}</button>
