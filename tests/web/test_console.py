@@ -237,3 +237,30 @@ def test_every_label_is_in_both_languages_and_the_browser_language_chooses(live_
     assert missing == []
     page.select_option("[data-testid=lang]", "en")
     page.wait_for_function("() => document.querySelector('[data-testid=nav]')?.textContent.includes('Order progress')")
+
+
+def test_the_clerk_scans_to_move_stock(live_demo, open_context):
+    """A PDA scanner types the source location, the item and the destination: one moveScan."""
+    admin = live_demo.token(ADMIN, ADMIN_PASSWORD)
+    levels = live_demo.gql('{ stockLevels(kind: "raw_material", first: 50) { nodes { onHand product { id code tracking } '
+                           'location { id code warehouseId } } } }', token=admin)["stockLevels"]["nodes"]
+    src = next(n for n in levels if n["product"]["tracking"] == "none" and float(n["onHand"]) >= 2)
+    dst = next(loc for loc in live_demo.gql("query($w: ID) { locations(kind: \"internal\", warehouseId: $w, first: 50) { nodes { id code } } }",
+                                            {"w": src["location"]["warehouseId"]}, admin)["locations"]["nodes"]
+               if loc["code"] != src["location"]["code"])
+    on_hand = "query($p: ID!, $l: ID) { product(id: $p) { onHand(locationId: $l) } }"
+    before = float(live_demo.gql(on_hand, {"p": src["product"]["id"], "l": dst["id"]}, admin)["product"]["onHand"])
+
+    phone = open_context(viewport=PHONE).new_page()
+    sign_in(phone, live_demo.base, "clerk", "clerk-demo")
+    phone.goto(f"{live_demo.base}/#/stock/scan")
+    for code, shown in ((src["location"]["code"], "scan-from"), (src["product"]["code"], "scan-item"), (dst["code"], "scan-to")):
+        phone.fill("[data-testid=scan-input]", code)
+        phone.press("[data-testid=scan-input]", "Enter")
+        phone.wait_for_function("([id, code]) => document.querySelector(`[data-testid=${id}]`).textContent.includes(code)",
+                                arg=[shown, code])
+    phone.fill("input[type=number]", "2")
+    phone.click("[data-testid=scan-submit]")
+    phone.wait_for_selector("[data-testid=scan-message].notice")
+    after = float(live_demo.gql(on_hand, {"p": src["product"]["id"], "l": dst["id"]}, admin)["product"]["onHand"])
+    assert after == before + 2
