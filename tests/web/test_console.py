@@ -161,6 +161,7 @@ def test_an_operator_reports_from_the_terminal_and_the_capacity_chart_follows(li
     phone.click("[data-testid=report]")
     phone.wait_for_selector("[data-testid=terminal-message]")
     assert "4" in phone.inner_text("[data-testid=terminal-message]")
+    assert phone.evaluate("() => !window.Chart")  # a page without charts never downloads Chart.js
 
     # the wall screen follows through the subscription, without a reload
     board.wait_for_function(

@@ -1,5 +1,5 @@
 // The console page kit: what a plugin's page imports (`import {html, gql, t} from "/console/static/kit.js"`).
-// preact + htm for the UI, Chart.js (window.Chart, loaded by index.html) for charts, a GraphQL client
+// preact + htm for the UI, Chart.js (loaded on first use by ChartView) for charts, a GraphQL client
 // over /graphql with the signed-in user's token (queries, graphql-transport-ws subscriptions,
 // multipart uploads), the language dictionary, and inputs for barcode scanners and cameras.
 import { h, html, render, useState, useEffect, useRef, useMemo, useCallback } from "./vendor/preact-htm.mjs";
@@ -163,17 +163,35 @@ export const cameraIcon = html`<svg width="22" height="22" viewBox="0 0 24 24" a
   stroke-linecap="round" stroke-linejoin="round"><path d="M4 8h3l2-3h6l2 3h3a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1z"/><circle cx="12" cy="13.5" r="3.5"/></svg>`;
 
 /** A Chart.js chart; `data`/`options` as Chart.js takes them. Updates in place when they change. */
+let chartLib = null;
+/** Chart.js, loaded on first use (a terminal page without charts never downloads it). */
+export function loadChart() {
+  if (!chartLib) {
+    chartLib = window.Chart ? Promise.resolve(window.Chart) : new Promise((resolve, reject) => {
+      const el = document.createElement("script");
+      el.src = "/console/static/vendor/chart.umd.min.js";
+      el.onload = () => resolve(window.Chart);
+      el.onerror = () => { chartLib = null; reject(new Error("Chart.js did not load")); };
+      document.head.appendChild(el);
+    });
+  }
+  return chartLib;
+}
+
 export function ChartView({ type, data, options = {}, testid, height = 260 }) {
-  const canvas = useRef(null), chart = useRef(null);
+  const canvas = useRef(null), chart = useRef(null), latest = useRef(null);
+  const config = () => ({ type, data: latest.current.data, options: { responsive: true, maintainAspectRatio: false, animation: false, ...latest.current.options } });
+  latest.current = { data, options };
   useEffect(() => {
-    if (!window.Chart) return undefined;
-    chart.current = new window.Chart(canvas.current, { type, data, options: { responsive: true, maintainAspectRatio: false, animation: false, ...options } });
-    return () => chart.current.destroy();
+    let live = true;
+    loadChart().then((Chart) => { if (live && canvas.current) chart.current = new Chart(canvas.current, config()); }, () => {});
+    return () => { live = false; if (chart.current) chart.current.destroy(); chart.current = null; };
   }, [type]);
   useEffect(() => {
     if (!chart.current) return;
-    chart.current.data = data;
-    chart.current.options = { responsive: true, maintainAspectRatio: false, animation: false, ...options };
+    const c = config();
+    chart.current.data = c.data;
+    chart.current.options = c.options;
     chart.current.update();
   }, [JSON.stringify(data), JSON.stringify(options)]);
   return html`<div class="chart" style=${"height:" + height + "px"} data-testid=${testid}><canvas ref=${canvas}></canvas></div>`;
