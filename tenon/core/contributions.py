@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -29,3 +30,39 @@ class SchemaContribution:
     subscription: type | None = None
     types: Sequence[type] = ()
     extend: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+
+
+#: the languages every console label is written in (``WebPage.title`` keys, page modules' ``messages``)
+WEB_LANGUAGES = ("en", "zh-CN")
+#: what a console page is for: a dashboard (PC, wall screen) or a terminal (phone-sized, shop floor)
+WEB_PAGE_KINDS = ("dashboard", "terminal")
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """One page of the web console at ``/``, contributed by a plugin (:func:`tenon.core.hookspecs.tenon_web_pages`).
+
+    The console shell (sign-in, navigation, language, GraphQL client) knows no plugin: it lists the
+    pages of the installed plugins the signed-in user may see (``consolePages``) and imports each
+    page's ES module from ``/console/plugins/<plugin>/<file>``. A page is itself a client of
+    ``/graphql`` with the user's token, so it meets the same access rules and row scopes.
+
+    :param path: ``<plugin>/<slug>`` (lower-case letters, digits, ``-``), e.g. ``orders/progress``;
+        the console shows it at ``/#/orders/progress``.
+    :param module: the page's JavaScript module, a ``.js`` file in the plugin's own ``web/`` folder
+        (``Path(__file__).parent / "web" / "progress.js"``). It exports ``default`` (a function
+        ``(el, ctx)`` that renders into ``el`` and may return a clean-up function) and ``messages``
+        (``{"en": {...}, "zh-CN": {...}}``, the same keys in both). Every file of that folder is served.
+    :param title: the navigation title in every console language: ``{"en": ..., "zh-CN": ...}``.
+    :param permission: ``(object, action)`` the user needs to see the page, e.g.
+        ``("orders.sales_order", "read")``; the data it shows is still checked by every query.
+    :param kind: ``"dashboard"`` or ``"terminal"`` (phone-sized layout, large touch targets).
+    :param order: position in the navigation (smaller first, then by path).
+    """
+
+    path: str
+    module: Path
+    title: Mapping[str, str]
+    permission: tuple[str, str]
+    kind: str = "dashboard"
+    order: int = 100

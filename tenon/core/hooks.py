@@ -18,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     from tenon.core.access import RowScope
     from tenon.core.config import ConfigKind
-    from tenon.core.contributions import SchemaContribution
+    from tenon.core.contributions import SchemaContribution, WebPage
     from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
     from tenon.core.healthcheck import Finding, HealthCheck
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from tenon.core.workflow import Workflow
 
 __all__ = ["KernelHooks"]
+
+_WEB_PATH = re.compile(r"[a-z][a-z0-9_]*/[a-z0-9][a-z0-9-]*")
 
 
 class KernelHooks:
@@ -391,6 +394,49 @@ class KernelHooks:
                                       f"a severity of {', '.join(SEVERITIES)} (not {f.severity!r})")
                 out.append(f)
         return out
+    def web_pages(self) -> list[tuple[str, WebPage]]:
+        """``tenon_web_pages``: ``[(plugin, WebPage)]`` in plugin order, then ``order`` and path; each
+        path ``<plugin>/<slug>`` and unique, each module an existing ``.js`` file in the plugin's one
+        ``web/`` folder, titles in every console language, ``permission`` an ``(object, action)`` pair."""
+        from tenon.core.contributions import WEB_LANGUAGES, WEB_PAGE_KINDS, WebPage
+
+        out: list[tuple[str, WebPage]] = []
+        seen: set[str] = set()
+        folders: dict[str, Path] = {}
+        for plugin, pages in self._each("tenon_web_pages", {"app": self._app}):
+            for page in self._iterable(plugin, "tenon_web_pages", pages):
+                if not isinstance(page, WebPage):
+                    raise PluginError(f"plugin {plugin!r}: tenon_web_pages() returned {page!r}, not a WebPage")
+                where = f"plugin {plugin!r}: web page {page.path!r}"
+                if not _WEB_PATH.fullmatch(page.path or "") or page.path.split("/")[0] != plugin:
+                    raise PluginError(f"{where} must be named '{plugin}/<slug>' (lower-case letters, digits, '-')")
+                if page.path in seen:
+                    raise PluginError(f"{where} is declared twice")
+                module = Path(page.module)
+                if module.suffix != ".js" or module.parent.name != "web" or not module.is_file():
+                    raise PluginError(f"{where}: module {str(module)!r} must be an existing .js file in the "
+                                      f"plugin's web/ folder")
+                if folders.setdefault(plugin, module.parent.resolve()) != module.parent.resolve():
+                    raise PluginError(f"{where}: all pages of a plugin live in one web/ folder "
+                                      f"({folders[plugin]})")
+                missing = [lang for lang in WEB_LANGUAGES if not str(page.title.get(lang) or "").strip()] \
+                    if isinstance(page.title, Mapping) else list(WEB_LANGUAGES)
+                if missing:
+                    raise PluginError(f"{where} has no title in {', '.join(missing)}")
+                perm = page.permission
+                if not (isinstance(perm, tuple) and len(perm) == 2 and all(isinstance(x, str) and x for x in perm)
+                        and "." in perm[0]):
+                    raise PluginError(f"{where}: permission must be ('<plugin>.<entity>', action), not {perm!r}")
+                if page.kind not in WEB_PAGE_KINDS:
+                    raise PluginError(f"{where}: kind must be one of {', '.join(WEB_PAGE_KINDS)}")
+                seen.add(page.path)
+                out.append((plugin, page))
+        rank = {p: i for i, p in enumerate(self._app.plugins)}
+        return sorted(out, key=lambda pp: (pp[1].order, rank.get(pp[0], 0), pp[1].path))
+
+    def web_folder(self, plugin: str) -> Path | None:
+        """The ``web/`` folder of ``plugin``'s console pages, or ``None`` (not loaded, or no pages)."""
+        return next((Path(pg.module).parent for p, pg in self.web_pages() if p == plugin), None)
 
     # ------------------------------------------------------------------ owned hooks
     def spec(self, hook: str) -> pluggy.HookSpec | None:

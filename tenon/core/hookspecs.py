@@ -14,8 +14,8 @@ Phases (the banners below):
   assembled; never inside a request or a transaction;
 * **install**: called inside the install (or uninstall) transaction of a
   plugin, or by ``tenon demo`` in one transaction per plugin;
-* **runtime**: called while the site serves: ``GET /health`` outside any transaction, the
-  health check's findings inside one transaction that only reads.
+* **runtime**: called while the site serves: ``GET /health`` and the web console outside any
+  transaction, the health check's findings inside one transaction that only reads.
 
 Results of list-returning hooks are combined in plugin order (dependencies
 first, optional partners before the plugins that integrate with them);
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
     from tenon.core.access import RowScope
     from tenon.core.config import ConfigKind
-    from tenon.core.contributions import SchemaContribution
+    from tenon.core.contributions import SchemaContribution, WebPage
     from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
     from tenon.core.healthcheck import Finding, HealthCheck
@@ -605,4 +605,34 @@ def tenon_health_findings(app: Tenon, session: Session, check: HealthCheck) -> I
                               suggestion="disable or remove it")
 
     Since 0.2.
+    """
+
+
+@hookspec
+def tenon_web_pages(app: Tenon) -> Iterable[WebPage] | None:
+    """Contribute pages to the web console at ``/`` (dashboards, shop-floor terminals).
+
+    Called while the site serves, whenever the console lists its pages (``consolePages``) or
+    serves a page's files, for the site's current plugin set: a plugin's pages appear when it is
+    installed and disappear when it is uninstalled, without a restart. Outside any transaction; do not touch a database.
+    The kernel knows no plugin's pages; each page is an ES module in the plugin's own ``web/``
+    folder, served at ``/console/plugins/<plugin>/<file>``, and a client of ``/graphql`` with the
+    signed-in user's token (same access rules and row scopes as any client).
+
+    :param app: the site's app.
+    :returns: an iterable of :class:`tenon.core.contributions.WebPage`, or ``None``. Paths are
+        ``<plugin>/<slug>`` and unique; every module is an existing ``.js`` file in the plugin's
+        ``web/`` folder (one folder per plugin); titles are given in ``en`` and ``zh-CN``;
+        ``permission`` is ``(object, action)``. A bad page fails naming the plugin.
+
+    Example::
+
+        @hookimpl
+        def tenon_web_pages(app):
+            web = Path(__file__).parent / "web"
+            return [WebPage(path="rework/board", module=web / "board.js",
+                            title={"en": "Rework board", "zh-CN": "返工看板"},
+                            permission=("rework.order", "read"))]
+
+    Since 0.3.
     """

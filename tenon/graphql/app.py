@@ -37,6 +37,7 @@ from tenon.graphql.body import json_body_guard
 from tenon.graphql.compose import build_schema
 from tenon.graphql.context import Context
 from tenon.graphql.http import bearer_token
+from tenon.web.routes import graphiql_html
 
 log = logging.getLogger("tenon.graphql")
 OUTBOX_INTERVAL = 5.0
@@ -106,13 +107,15 @@ def _schema_controller(server: Server) -> Any:
             server=state.server,
         )
 
-    return make_graphql_controller(
+    controller = make_graphql_controller(
         build_schema(tenon),
         path="/graphql",
         context_getter=get_context,
         graphql_ide="graphiql" if tenon.site.setting("api", "graphiql") else None,
         multipart_uploads_enabled=True,
     )
+    controller.graphql_ide_html = graphiql_html()  # offline: vendored assets, the console's token
+    return controller
 
 
 async def _follow_plugin_set(server: Server) -> None:

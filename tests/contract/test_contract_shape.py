@@ -19,6 +19,9 @@
       schema/inputs.py   input types          schema/loaders.py   DataLoader batch functions
       schema/queries.py  root Query fields    schema/mutations.py root Mutation fields
       schema/extensions.py  fields on other plugins' types (only if it has some)
+      schema/subscriptions.py  root Subscription fields (only if it has some)
+      web/               its web console pages (only if it has some): the ES modules (and their
+                         .css/.svg/.png) that tenon_web_pages declares, served at /console/plugins/<name>/
       demo.py, README.md (+ optional cli.py, http.py, reports.py, labels.py, ledger.py,
                          integrations/<partner>.py)
 
@@ -35,7 +38,9 @@ Checked here, for every bundled plugin:
 * every owned hookspec is named ``tenon_<plugin>_<entity>_<verb>``: ``…ing`` (may veto) or past
   tense (may not);
 * owned hooks are called only through ``app.hooks.ask/notify`` or a workflow: no ``pm.hook`` and no
-  ``.hook.`` attribute access.
+  ``.hook.`` attribute access;
+* a ``web/`` folder holds only page files (``.js``, ``.css``, ``.svg``, ``.png``; every file there is
+  served) and comes with a ``tenon_web_pages`` implementation in ``plugin.py``.
 
 Imports inside a plugin are relative (``from ..models import X``); the import rule itself is in
 ``test_contract_layers.py``. Each check has a negative case on a fake tree.
@@ -60,6 +65,7 @@ REQUIRED = (
     "schema/types/__init__.py", "schema/inputs.py", "schema/loaders.py", "schema/queries.py",
     "schema/mutations.py", "demo.py", "README.md",
 )
+WEB_FILES = (".js", ".css", ".svg", ".png")
 
 
 def bundled() -> list[str]:
@@ -159,6 +165,15 @@ def shape_violations(root: Path) -> list[str]:
                 bad.append(f"hookspecs.py: {spec.name} is not named tenon_{name}_<entity>_<verb>")
             elif not (spec.name.endswith("ing") or is_past_tense(spec.name)):
                 bad.append(f"hookspecs.py: {spec.name} ends neither in '…ing' (may veto) nor in a past tense")
+    # web/: console page files only, declared through tenon_web_pages
+    if (root / "web").is_dir():
+        for f in sorted(p for p in (root / "web").rglob("*") if "__pycache__" not in p.parts):
+            if f.is_dir() or f.suffix not in WEB_FILES:
+                bad.append(f"web/{f.relative_to(root / 'web').as_posix()} is not a page file ({', '.join(WEB_FILES)})")
+        hooks = {n.name for n in _tree(root / "plugin.py").body if isinstance(n, ast.FunctionDef)} \
+            if (root / "plugin.py").is_file() else set()
+        if "tenon_web_pages" not in hooks:
+            bad.append("web/ exists but plugin.py does not implement tenon_web_pages")
     return bad
 
 
@@ -232,3 +247,21 @@ def test_the_shape_checks_catch_violations(tmp_path):
         "hookspecs.py: tenon_fake_order_ship ends neither in '…ing' (may veto) nor in a past tense",
         "hookspecs.py: tenon_other_order_done is not named tenon_fake_<entity>_<verb>",
     ]
+
+
+def test_the_shape_check_catches_a_web_folder_without_pages(tmp_path):
+    root = tmp_path / "fake"
+    for rel in REQUIRED:
+        if rel != "migrations/versions" and rel.endswith((".py", ".md", ".csv")):
+            _write(root, rel)
+    (root / "migrations/versions").mkdir(parents=True)
+    _write(root, "hookspecs.py", '"""Hooks owned by fake: none yet."""\n')
+    _write(root, "web/board.js", "export default function mount(el) {}\n")
+    _write(root, "web/secrets.py", "TOKEN = 1\n")
+    assert shape_violations(root) == [
+        "web/secrets.py is not a page file (.js, .css, .svg, .png)",
+        "web/ exists but plugin.py does not implement tenon_web_pages",
+    ]
+    (root / "web/secrets.py").unlink()
+    _write(root, "plugin.py", "from tenon import hookimpl\n\n@hookimpl\ndef tenon_web_pages(app):\n    return []\n")
+    assert shape_violations(root) == []

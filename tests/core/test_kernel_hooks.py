@@ -11,8 +11,10 @@ import click
 import pytest
 from litestar import get
 
+import tenon
 from tenon.core.access import RowScope
 from tenon.core.custom import CustomEntity
+from tenon.core.contributions import WebPage
 from tenon.core.errors import PluginError
 from tenon.core.events import Event, Subscriber
 from tenon.core.kernel import Tenon
@@ -84,6 +86,15 @@ async def stray_route() -> str:
     return "x"
 
 
+PAGE_JS = Path(tenon.__file__).parent / "plugins" / "orders" / "web" / "progress.js"
+TITLE = {"en": "Board", "zh-CN": "看板"}
+
+
+def page(path: str = "bad/board", module: Any = PAGE_JS, title: Any = TITLE, permission: Any = ("bad.thing", "read"),
+         kind: str = "dashboard") -> WebPage:
+    return WebPage(path=path, module=module, title=title, permission=permission, kind=kind)
+
+
 # (hook name, implementation, which facade method shows it ("load": loading the app), expected message)
 CASES = [
     ("tenon_models", lambda app: [object], "load",
@@ -121,6 +132,19 @@ CASES = [
      "load", "plugin 'bad': custom entity 'stock.user' must be named 'bad.<entity>' and unique"),
     ("tenon_custom_field_store", lambda app: object(), "custom_field_store",
      "plugin 'bad': tenon_custom_field_store() returned <object"),
+    ("tenon_web_pages", lambda app: [{"path": "bad/board"}], "web_pages", "plugin 'bad': tenon_web_pages() returned {"),
+    ("tenon_web_pages", lambda app: [page(path="orders/board")], "web_pages",
+     "plugin 'bad': web page 'orders/board' must be named 'bad/<slug>'"),
+    ("tenon_web_pages", lambda app: [page(), page()], "web_pages", "plugin 'bad': web page 'bad/board' is declared twice"),
+    ("tenon_web_pages", lambda app: [page(module=Path("/nowhere/web/board.js"))], "web_pages",
+     "plugin 'bad': web page 'bad/board': module '/nowhere/web/board.js' must be an existing .js file in the plugin's web/ folder"),
+    ("tenon_web_pages", lambda app: [page(module=Path(__file__))], "web_pages",
+     "plugin 'bad': web page 'bad/board': module"),
+    ("tenon_web_pages", lambda app: [page(title={"en": "Board"})], "web_pages", "plugin 'bad': web page 'bad/board' has no title in zh-CN"),
+    ("tenon_web_pages", lambda app: [page(permission="bad.thing")], "web_pages",
+     "plugin 'bad': web page 'bad/board': permission must be ('<plugin>.<entity>', action), not 'bad.thing'"),
+    ("tenon_web_pages", lambda app: [page(kind="kiosk")], "web_pages",
+     "plugin 'bad': web page 'bad/board': kind must be one of dashboard, terminal"),
 ]
 
 

@@ -51,7 +51,9 @@ def test_the_kernel_graphql_is_part_of_core(tmp_path):
         assert app.pm.get_plugin("core:graphql") is kernel_graphql
         contributions = app.hooks.graphql_contributions()
         assert [p for p, _c in contributions] == ["core", "gauges"]
-        assert [r.paths for r in app.hooks.http_routes()] == [{"/attachments/{attachment_id:int}"}]
+        assert [r.paths for r in app.hooks.http_routes()] == [
+            {"/attachments/{attachment_id:int}"}, {"/"}, {"/console/static/{path:path}"},
+            {"/console/plugins/{plugin:str}/{path:path}"}]
         query = build_schema(app).get_type_by_name("Query")
         names = [f.name for f in query.fields]
         assert names[0] == "gauges" and {"me", "users", "attachments"} <= set(names[1:])  # the kernel's last, as ever

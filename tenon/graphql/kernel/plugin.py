@@ -31,18 +31,20 @@ if TYPE_CHECKING:
 @hookimpl
 def tenon_graphql_contributions(app: Tenon) -> SchemaContribution:
     """The kernel's root fields, in this order: auth, admin, audit, notifications, attachments,
-    configuration versions and the health check."""
+    configuration versions and the health check, console."""
     from tenon.graphql.compose import merge_contributions
-    from tenon.graphql.kernel import admin, attachments, audit, auth, config, notifications
+    from tenon.graphql.kernel import admin, attachments, audit, auth, config, console, notifications
 
     parts = [auth.CONTRIBUTION, admin.CONTRIBUTION, audit.CONTRIBUTION, notifications.CONTRIBUTION,
-             attachments.CONTRIBUTION, config.CONTRIBUTION]
+             attachments.CONTRIBUTION, config.CONTRIBUTION, console.CONTRIBUTION]
     return merge_contributions("core", parts)
 
 
 @hookimpl
 def tenon_http_routes(app: Tenon) -> list[Any]:
-    """``GET /attachments/{id}``: download an attachment with a bearer token."""
+    """``GET /attachments/{id}`` (download an attachment with a bearer token) and the web
+    console's files (``/``, ``/console/...``, :mod:`tenon.web.routes`)."""
     from tenon.graphql.kernel.attachments import download_attachment
+    from tenon.web.routes import ROUTES
 
-    return [download_attachment]
+    return [download_attachment, *ROUTES]

@@ -135,3 +135,16 @@ def tenon_custom_entities(app):
                          obj="mrp.exception", label="production exception",
                          create_mutations=("productionExceptionReport",), inputs=("ExceptionReportInput",),
                          responsible="assigned_to")]
+
+
+@hookimpl
+def tenon_web_pages(app):
+    from tenon.core.contributions import WebPage
+
+    web = HERE / "web"
+    return [WebPage(path="mrp/capacity", module=web / "capacity.js", order=20,
+                    title={"en": "Capacity", "zh-CN": "产能负荷"}, permission=("mrp.capacity", "read")),
+            WebPage(path="mrp/exceptions", module=web / "exceptions.js", order=40,
+                    title={"en": "Exception response", "zh-CN": "异常响应"}, permission=("mrp.capacity", "read")),
+            WebPage(path="mrp/terminal", module=web / "terminal.js", kind="terminal", order=50,
+                    title={"en": "My tasks", "zh-CN": "我的任务"}, permission=("mrp.operation", "report"))]

@@ -124,3 +124,12 @@ def tenon_custom_entities(app):
                      label="customer", create_mutations=("customerCreate",), update_mutations=("customerUpdate",),
                      inputs=("CustomerCreateInput", "CustomerUpdateInput"), list_fields=("customers",)),
     ]
+
+
+@hookimpl
+def tenon_web_pages(app):
+    from tenon.core.contributions import WebPage
+
+    return [WebPage(path="orders/progress", module=HERE / "web" / "progress.js", order=10,
+                    title={"en": "Order progress", "zh-CN": "订单进度"},
+                    permission=("orders.sales_order", "read"))]

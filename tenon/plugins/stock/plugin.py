@@ -95,3 +95,14 @@ def tenon_custom_entities(app):
                          label="product", create_mutations=("productCreate",), update_mutations=("productUpdate",),
                          inputs=("ProductCreateInput", "ProductUpdateInput"), list_fields=("products",),
                          filters=("ProductFilter",), category=CategoryBinding("category_id", Category))]
+
+
+@hookimpl
+def tenon_web_pages(app):
+    from tenon.core.contributions import WebPage
+
+    web = Path(__file__).parent / "web"
+    return [WebPage(path="stock/levels", module=web / "levels.js", order=30,
+                    title={"en": "Stock levels", "zh-CN": "库存水位"}, permission=("stock.count", "read")),
+            WebPage(path="stock/scan", module=web / "scan.js", kind="terminal", order=60,
+                    title={"en": "Scan to move", "zh-CN": "扫码移库"}, permission=("stock.move", "create"))]

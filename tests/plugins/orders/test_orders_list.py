@@ -31,6 +31,8 @@ def test_filter_and_order_sales_orders(make_app, make_client):
     assert [n["number"] for n in south["nodes"]] == [c["number"]]
     due_early = mgr.ok(LIST, {"f": {"requestedBefore": "2027-05-06"}})["salesOrders"]
     assert {n["number"] for n in due_early["nodes"]} == {b["number"], c["number"]}
+    period = mgr.ok(LIST, {"f": {"requestedFrom": "2027-05-05", "requestedBefore": "2027-05-11"}})["salesOrders"]
+    assert {n["number"] for n in period["nodes"]} == {a["number"], c["number"]}
 
     rep_drafts = rep.ok(LIST, {"f": {"states": ["DRAFT"]}})["salesOrders"]
     assert [n["number"] for n in rep_drafts["nodes"]] == [a["number"]], "the filter never widens the scope"

@@ -1,4 +1,4 @@
-"""The mrp plugin's GraphQL contribution: :mod:`.queries`, :mod:`.mutations`, :mod:`.types`,
+"""The mrp plugin's GraphQL contribution: :mod:`.queries`, :mod:`.mutations`, :mod:`.subscriptions`, :mod:`.types`,
 :mod:`.inputs`, :mod:`.loaders`."""
 
 from __future__ import annotations
@@ -9,5 +9,6 @@ from tenon.core.contributions import SchemaContribution
 def contribution() -> SchemaContribution:
     from .mutations import Mutation
     from .queries import Query
+    from .subscriptions import Subscription
 
-    return SchemaContribution(query=Query, mutation=Mutation)
+    return SchemaContribution(query=Query, mutation=Mutation, subscription=Subscription)

@@ -52,6 +52,8 @@ class SalesOrderFilter:
     search: str | None = strawberry.field(default=None, description="Part of the number or customer reference.")
     requested_before: dt.date | None = strawberry.field(
         default=None, description="Only orders requested for delivery before this day.")
+    requested_from: dt.date | None = strawberry.field(
+        default=None, description="Only orders requested for delivery on or after this day (with `requestedBefore`: a period).")
 
 
 SALES_ORDER_ORDER_COLUMNS = {
@@ -113,6 +115,8 @@ class Query:
             stmt = stmt.where(or_(SalesOrder.number.ilike(like), SalesOrder.customer_reference.ilike(like)))
         if f.requested_before is not None:
             stmt = stmt.where(SalesOrder.requested_date < f.requested_before)
+        if f.requested_from is not None:
+            stmt = stmt.where(SalesOrder.requested_date >= f.requested_from)
         return await paginate(info.context, stmt, first=first, after=after, convert=SalesOrderType.from_model)
 
     @strawberry.field(description="A sales order by id (NOT_FOUND outside your regions).",
