@@ -1,0 +1,103 @@
+"""The rework loop through GraphQL: a failed final inspection → nonconformance disposed rework →
+rework order (traced to the sales order, work order, inspection and lot, responsibility
+guessed) → released: rework work order with the operations to redo, the failed goods into
+production, repair material through a requisition → rework operations reported → the rework
+work order finished → qc's re-inspection passes → the order's shipment is allowed → order done.
+"""
+
+from __future__ import annotations
+
+from .helpers import (
+    CLOSE_ORDER,
+    CONFIRM_SHIPMENT,
+    DISPOSE,
+    NC,
+    ORDER,
+    RELEASE_RO,
+    RO,
+    ROS,
+    SHIP,
+    WO_OPS,
+    dec,
+    final_inspection,
+    finish,
+    inspect,
+    make,
+    order,
+    rework_site,
+    sales,
+)
+
+LOT_RW = "query($id: ID!) { lot(id: $id) { code reworkOrders { number } } }"
+WO_RW = "query($id: ID!) { workOrder(id: $id) { reworkOrders { number state } } }"
+AUDIT = """query { auditLog(first: 200) { nodes { tableName action } } }"""
+
+
+def test_failed_final_inspection_is_reworked_reinspected_and_shipped(make_app, make_client):
+    site = rework_site(make_app, make_client)
+    sales(site)
+    so = order(site, "c_east", 10)
+    wo = so["wo"]
+    make(site, wo, 10, minutes=30)
+    finish(site, wo["id"])                     # qc opens the final inspection of the 10
+    failed = inspect(site, wo["id"], "fail")
+    assert failed["state"] == "FAILED" and failed["nonconformance"]["state"] == "open"
+
+    # the failed goods are held: shipping them is refused by qc's gate
+    ship = site.salesmgr.ok(SHIP, {"i": {"orderId": so["id"]}})["salesOrderShip"]
+    refused = site.clerk.error(CONFIRM_SHIPMENT, {"id": ship["id"]})
+    assert refused["extensions"]["code"] == "NOT_RELEASED"
+
+    # the inspector disposes the nonconformance rework: rework opens a rework order for it
+    site.insp.ok(DISPOSE, {"i": {"id": failed["nonconformance"]["id"], "disposition": "REWORK", "reason": "bore"}})
+    ro = site.rp.ok(ROS)["reworkOrders"]["nodes"]
+    assert [(r["state"], r["source"], r["regionCode"]) for r in ro] == [("OPEN", "NONCONFORMANCE", "east")]
+    ro_id = site.rp.ok("{ reworkOrders { nodes { id } } }")["reworkOrders"]["nodes"][0]["id"]
+    got = site.rp.ok(RO, {"id": ro_id})["reworkOrder"]
+    insp = final_inspection(site, wo["id"])
+    assert (dec(got["quantity"]), got["originalWorkOrderId"], got["inspectionId"], got["nonconformanceId"],
+            got["salesOrderId"], got["salesOrderLineId"], got["lotId"]) == (
+        dec(10), wo["id"], insp["id"], failed["nonconformance"]["id"], so["id"], so["lines"][0]["id"], insp["lotId"])
+    # responsibility guessed from the last operation before the final inspection: ASSY at ASM, by op_asm
+    assert got["responsibility"]["operationId"] == site.ids["ASSY"]
+    assert got["responsibility"]["workCenterId"] == site.ids["ASM"]
+    assert got["responsibility"]["operator"] == "op_asm"
+
+    # the links appear on the original's types
+    assert site.rp.ok(WO_RW, {"id": wo["id"]})["workOrder"]["reworkOrders"] == [{"number": got["number"], "state": "OPEN"}]
+    assert site.rp.ok(LOT_RW, {"id": got["lotId"]})["lot"]["reworkOrders"] == [{"number": got["number"]}]
+    progress = site.salesmgr.ok(ORDER, {"id": so["id"]})["salesOrder"]
+    assert progress["reworkOrders"] == [{"number": got["number"], "state": "OPEN"}]
+    assert dec(progress["progress"]["lines"][0]["reworkQuantity"]) == 10
+
+    # only assembly is redone, with 2 bearings of repair material
+    site.rp.ok("mutation($i: ReworkOrderUpdateInput!) { reworkOrderUpdate(input: $i) { id } }",
+               {"i": {"id": ro_id, "operationIds": [site.ids["ASSY"]],
+                      "materials": [{"productId": site.ids["BRG"], "quantity": "2", "unitCost": "12.5"}]}})
+    released = site.rp.ok(RELEASE_RO, {"id": ro_id})["reworkOrderRelease"]
+    assert released["state"] == "IN_REWORK" and released["workOrderState"] == "released"
+    rwo = site.planner.ok(WO_OPS, {"id": released["workOrderId"]})["workOrder"]
+    assert (rwo["kind"], rwo["parentId"], [o["name"] for o in rwo["operations"]]) == ("rework", wo["id"], ["Assembly"])
+
+    site.clerk.ok("mutation($id: ID!) { requisitionIssue(id: $id) { state } }", {"id": released["requisitionId"]})
+    make(site, {"id": rwo["id"]}, 10, minutes=45)
+    finish(site, rwo["id"])                    # qc's final inspection of the rework work order: the re-inspection
+    re = final_inspection(site, rwo["id"])
+    assert re["reinspection"] is True and dec(re["quantity"]) == 10
+    assert site.rp.ok(RO, {"id": ro_id})["reworkOrder"]["state"] == "IN_REWORK"
+    assert inspect(site, rwo["id"], "pass")["state"] == "PASSED"
+
+    done = site.rp.ok(RO, {"id": ro_id})["reworkOrder"]
+    assert (done["state"], dec(done["passedQuantity"]), done["reinspectionId"]) == ("DONE", dec(10), re["id"])
+    assert (dec(done["hours"]), dec(done["materialCost"])) == (dec("0.75"), dec(25))
+    # the nonconformance it carried out is closed
+    assert [n["state"] for n in site.insp.ok(NC)["nonconformances"]["nodes"]] == ["closed"]
+    lines = site.salesmgr.ok(ORDER, {"id": so["id"]})["salesOrder"]["progress"]["lines"]
+    assert (dec(lines[0]["reworkQuantity"]), dec(lines[0]["reworkedQuantity"])) == (dec(0), dec(10))
+
+    # the shipment is allowed now (the reworked lot is released); the order ships and closes
+    assert site.clerk.ok(CONFIRM_SHIPMENT, {"id": ship["id"]})["shipmentConfirm"]["state"] == "done"
+    after = site.salesmgr.ok(ORDER, {"id": so["id"]})["salesOrder"]
+    assert (after["state"], dec(after["lines"][0]["shippedQuantity"]), after["progress"]["percentComplete"]) == (
+        "SHIPPED", dec(10), 100.0)
+    assert site.salesmgr.ok(CLOSE_ORDER, {"id": so["id"]})["salesOrderClose"]["state"] == "DONE"
