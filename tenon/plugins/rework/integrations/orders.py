@@ -21,7 +21,7 @@ from tenon.core.access import unscoped
 from tenon.core.errors import InvalidState
 from tenon.core.ids import get_record
 from tenon.plugins.orders import ORIGIN_TYPE, SalesOrder, SalesOrderLine
-from tenon.plugins.stock import Shipment, ShipmentLine
+from tenon.plugins.stock import Move, Shipment, ShipmentLine
 
 
 def region_scope(model: type, values: list[Any]) -> ColumnElement[bool]:
@@ -47,9 +47,11 @@ def shipped_line(session: Session, line_id: Any) -> tuple[SalesOrderLine, SalesO
 
 
 def shipped_lot(session: Session, order_id: int, line_id: int) -> int | None:
-    """The lot last shipped on a sales order line (done shipments), if any."""
-    return session.scalar(select(ShipmentLine.lot_id).join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-                          .where(Shipment.origin_type == ORIGIN_TYPE, Shipment.origin_id == order_id,
-                                 Shipment.state == "done", ShipmentLine.origin_line_id == line_id,
-                                 ShipmentLine.lot_id.is_not(None))
-                          .order_by(ShipmentLine.id.desc()).limit(1))
+    """The lot last shipped on a sales order line (the done moves of its shipments), if any."""
+    return session.scalar(select(Move.lot_id).join(ShipmentLine, ShipmentLine.id == Move.origin_line_id)
+                          .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+                          .where(Move.origin_type == "stock.shipment", Move.origin_id == Shipment.id,
+                                 Move.state == "done", Move.lot_id.is_not(None),
+                                 Shipment.origin_type == ORIGIN_TYPE, Shipment.origin_id == order_id,
+                                 ShipmentLine.origin_line_id == line_id)
+                          .order_by(Move.id.desc()).limit(1))

@@ -17,7 +17,7 @@ import tenon.core.db
 revision: str = 'rework_0001'
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ('rework',)
-depends_on: str | Sequence[str] | None = ['mrp_0001', 'qc_0001', 'stock_0001']
+depends_on: str | Sequence[str] | None = ['mrp_0001', 'qc_0001']
 
 
 def upgrade() -> None:

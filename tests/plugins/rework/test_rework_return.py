@@ -1,0 +1,67 @@
+"""A customer return: part of a shipped sales order line comes back; it is received from the
+customer location into a returns location at once, reworked on the original's operations and
+re-inspected; more than was shipped and not yet returned is NOT_SHIPPED."""
+
+from __future__ import annotations
+
+from .helpers import (
+    CONFIRM_SHIPMENT,
+    CREATE_RO,
+    LEVELS,
+    ORDER,
+    RELEASE_RO,
+    RO,
+    SHIP,
+    WO_OPS,
+    dec,
+    finish,
+    inspect,
+    make,
+    order,
+    rework_site,
+    sales,
+)
+
+LOCATION = "mutation($i: LocationCreateInput!) { locationCreate(input: $i) { id code } }"
+
+
+def test_a_customer_return_is_received_reworked_and_reinspected(make_app, make_client):
+    site = rework_site(make_app, make_client)
+    sales(site)
+    so = order(site, "c_west", 10)
+    make(site, so["wo"], 10)
+    finish(site, so["wo"]["id"])
+    inspect(site, so["wo"]["id"], "pass")
+    ship = site.salesmgr.ok(SHIP, {"i": {"orderId": so["id"]}})["salesOrderShip"]
+    site.clerk.ok(CONFIRM_SHIPMENT, {"id": ship["id"]})
+    assert site.salesmgr.ok(ORDER, {"id": so["id"]})["salesOrder"]["state"] == "SHIPPED"
+
+    returns = site.wh.ok(LOCATION, {"i": {"code": "WH/RETURNS", "name": "Returns"}})["locationCreate"]["id"]
+    line = so["lines"][0]["id"]
+    ro = site.salesmgr.ok(CREATE_RO, {"i": {"salesOrderLineId": line, "quantity": "2", "returnsLocationId": returns,
+                                           "responsibility": {"notes": "customer found a scratched bore"}}})["reworkOrderCreate"]
+    assert (ro["source"], ro["state"], ro["salesOrderId"], ro["regionCode"], ro["locationId"]) == (
+        "CUSTOMER_RETURN", "OPEN", so["id"], "west", returns)
+    assert ro["originalWorkOrderId"] == so["wo"]["id"] and ro["lotId"] is not None   # the lot that was shipped
+    levels = site.clerk.ok(LEVELS, {"p": site.ids["KA"], "l": returns})["stockLevels"]["nodes"]
+    assert [(dec(n["onHand"]), n["location"]["code"]) for n in levels] == [(dec(2), "WH/RETURNS")]
+
+    # only 8 more may come back; nothing without a returns location; only shipped lines
+    over = site.salesmgr.error(CREATE_RO, {"i": {"salesOrderLineId": line, "quantity": "9", "returnsLocationId": returns}})
+    assert (over["extensions"]["code"], over["extensions"]["details"]) == ("NOT_SHIPPED", {"returnable": "8.0000"})
+    missing = site.salesmgr.error(CREATE_RO, {"i": {"salesOrderLineId": line, "quantity": "1"}})
+    assert missing["extensions"]["field"] == "returnsLocationId"
+    # a sales rep of another region does not see the line at all
+    assert site.rep_east.error(CREATE_RO, {"i": {"salesOrderLineId": line, "quantity": "1"}})["extensions"]["code"] == "FORBIDDEN"
+
+    released = site.rp.ok(RELEASE_RO, {"id": ro["id"]})["reworkOrderRelease"]
+    rwo = site.planner.ok(WO_OPS, {"id": released["workOrderId"]})["workOrder"]
+    assert (rwo["kind"], [o["name"] for o in rwo["operations"]]) == ("rework", ["Turning", "Assembly"])
+    assert site.clerk.ok(LEVELS, {"p": site.ids["KA"], "l": returns})["stockLevels"]["nodes"] == []  # into production
+    make(site, {"id": rwo["id"]}, 2)
+    finish(site, rwo["id"])
+    inspect(site, rwo["id"], "pass")
+    done = site.salesmgr.ok(RO, {"id": ro["id"]})["reworkOrder"]
+    assert (done["state"], dec(done["passedQuantity"])) == ("DONE", dec(2))
+    lines = site.salesmgr.ok(ORDER, {"id": so["id"]})["salesOrder"]["progress"]["lines"]
+    assert (dec(lines[0]["shipped"]), dec(lines[0]["reworkedQuantity"])) == (dec(10), dec(2))
