@@ -309,6 +309,16 @@ class KernelHooks:
         """Every declared hook spec by name (kernel and owned)."""
         return {n: c.spec for n, c in vars(self._pm.hook).items() if getattr(c, "spec", None) is not None}
 
+    def implementers(self, hook: str) -> list[str]:
+        """The plugins implementing ``hook`` (kernel or owned), in call order; ``[]`` when none
+        does or nobody declares it. For a plugin that offers a choice only when someone carries it
+        out (qc offers the ``rework`` disposition only when a plugin implements
+        ``tenon_qc_rework_disposed``)."""
+        caller = getattr(self._pm.hook, hook, None)
+        if caller is None:
+            return []
+        return list(dict.fromkeys(owner_of(i.plugin_name) for i in caller.get_hookimpls()))
+
     def _owner(self, hook: str) -> str | None:
         rest = hook.removeprefix("tenon_")
         names = sorted((p for p in self._app.plugins if rest.startswith(f"{p}_")), key=len, reverse=True)

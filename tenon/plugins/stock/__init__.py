@@ -49,7 +49,7 @@ from .events import (
 )
 from .schema.types.products import ProductType, load_product
 from .services.lots import lot_trace, record_consumption
-from .services.products import create_product, ensure_lot
+from .services.products import create_location, create_product, ensure_lot
 from .services.receipts import receive
 from .services.requisitions import (
     approve_requisition,
@@ -70,7 +70,7 @@ __all__ = [
     "RequisitionIssued", "ShipmentCancelled", "ShipmentDone", "ShipmentPicked", "TransferDone",
     "COUNT", "RECEIPT", "REQUISITION", "SHIPMENT", "TRANSFER",
     "approve_requisition", "available", "cancel_requisition", "cancel_shipment", "close_requisition",
-    "confirm_shipment", "create_product",
+    "confirm_shipment", "create_location", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
     "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
     "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location",

@@ -17,7 +17,7 @@ from tenon.core.hookspecs import hookspec
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from .models import Shipment, ShipmentLine
+    from .models import Receipt, ReceiptLine, Shipment, ShipmentLine
 
 
 @hookspec
@@ -70,6 +70,36 @@ def tenon_stock_shipment_done(session: Session, shipment: Shipment, lines: Seque
         def tenon_stock_shipment_done(session, shipment, lines):
             if shipment.origin_type == "rework.order":
                 services.mark_delivered(session, shipment.origin_id, lines)
+
+    Since 0.2.
+    """
+
+
+@hookspec
+def tenon_stock_receipt_done(session: Session, receipt: Receipt, lines: Sequence[ReceiptLine]) -> None:
+    """A receipt was validated: its goods moved in from the supplier location (``state == "done"``).
+
+    Called by :func:`tenon.plugins.stock.services.receipts.validate_receipt` (the ``validate``
+    transition of the receipt workflow) through ``app.hooks.notify`` inside the validating unit
+    of work, after the moves are flushed and each line's ``lot_id`` is set, once per receipt, in
+    plugin order. The goods are in ``receipt.location_id``; an implementation may move them on
+    with :func:`tenon.plugins.stock.move_stock` in the same transaction (a quality plugin puts an
+    inspected lot into quarantine). It cannot refuse: a ``TenonError`` raised here becomes a
+    ``PluginError``. After commit, subscribe to ``stock.receipt.done`` instead.
+
+    :param session: the open session; never commit it.
+    :param receipt: the done :class:`~tenon.plugins.stock.models.Receipt` (``location_id``,
+        ``origin_type``/``origin_id``).
+    :param lines: its :class:`~tenon.plugins.stock.models.ReceiptLine` rows, by id
+        (``product_id``, ``quantity``, ``lot_id``).
+    :returns: nothing.
+
+    Example::
+
+        @hookimpl
+        def tenon_stock_receipt_done(session, receipt, lines):
+            for line in lines:
+                services.open_incoming_inspection(session, receipt, line)
 
     Since 0.2.
     """

@@ -7,7 +7,8 @@ allow is ``INVALID_STATE`` (``details``: ``state``, ``action``, ``allowedFrom``)
 =============  ===================  ======================================  =================================
 document       action               from → to                               hooks / event
 =============  ===================  ======================================  =================================
-receipt        ``validate``         draft → done                            event ``stock.receipt.done``
+receipt        ``validate``         draft → done                            ``tenon_stock_receipt_done``,
+                                                                            ``stock.receipt.done``
 receipt        ``cancel``           draft → cancelled
 requisition    ``approve``          draft → approved                        ``stock.requisition.approved``
 requisition    ``issue_partially``  approved, partially_issued →            ``stock.requisition.issued``
@@ -148,7 +149,7 @@ def _guard_counted(session: Session, count: Any) -> None:
 RECEIPT = Workflow(
     name="stock.receipt", label="receipt", subject="receipt",
     transitions=[
-        Transition("validate", ("draft",), "done", verb="validated"),
+        Transition("validate", ("draft",), "done", verb="validated", after="tenon_stock_receipt_done"),
         Transition("cancel", ("draft",), "cancelled", verb="cancelled"),
     ],
     record=_posted_by("receipts"), event=_receipt_event,

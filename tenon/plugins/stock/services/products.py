@@ -157,6 +157,12 @@ def create_warehouse(session: Session, *, code: str, name: str) -> Warehouse:
 
 def create_location(session: Session, *, code: str, name: str, kind: str = "internal", parent_id: int | None = None,
                     warehouse_id: int | None = None, barcode: str | None = None, is_default: bool = False) -> Location:
+    """A new location (public: another plugin may keep its own places, e.g. qc's quarantine).
+
+    ``kind`` is one of ``internal``, ``supplier``, ``customer``, ``production``,
+    ``inventory_loss``, ``view``; a child takes its parent's warehouse. ``VALIDATION`` for a used
+    code or barcode, an unknown kind or warehouse; ``NOT_FOUND`` for an unknown parent.
+    """
     code = _text(code, "code", max_len=60)
     if kind not in LOCATION_KINDS:
         raise ValidationError(f"kind must be one of {', '.join(LOCATION_KINDS)}", field="kind")

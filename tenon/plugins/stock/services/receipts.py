@@ -51,9 +51,11 @@ def create_receipt(session: Session, *, lines: Sequence[dict[str, Any]], locatio
 
 
 def validate_receipt(session: Session, receipt_id: int) -> Receipt:
-    """Receive the goods: one done move per line from the supplier location; event ``stock.receipt.done``."""
+    """Receive the goods: one done move per line from the supplier location; the hook
+    ``tenon_stock_receipt_done`` is notified in the transaction; event ``stock.receipt.done``."""
     receipt = get_record(session, Receipt, receipt_id, what="receipt")
-    RECEIPT.apply(session, receipt, "validate")
+    lines = list(session.scalars(select(ReceiptLine).where(ReceiptLine.receipt_id == receipt.id).order_by(ReceiptLine.id)))
+    RECEIPT.apply(session, receipt, "validate", lines=lines)
     return receipt
 
 

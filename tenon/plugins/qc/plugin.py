@@ -1,0 +1,118 @@
+"""qc: inspection plans (versioned) by product and category; incoming, in-process and final
+inspections created through the owning plugins' hooks; quarantine and final release gating
+stock's shipments; nonconformances; first-pass yield. Depends on stock; integrates with mrp
+when it is installed (:mod:`.integrations.mrp`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tenon import PluginInfo, hookimpl
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def tenon_plugin_info():
+    return PluginInfo(name="qc", version="0.1.0", depends=("stock>=0.1",), optional=("mrp",),
+                      summary="Inspection plans, incoming/in-process/final inspection, release gate, nonconformances")
+
+
+@hookimpl
+def tenon_addhooks(pm):
+    from . import hookspecs
+
+    pm.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def tenon_models(app):
+    from .models import MODELS
+
+    return list(MODELS)
+
+
+@hookimpl
+def tenon_migrations(app):
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def tenon_policies(app):
+    return HERE / "policies.csv"
+
+
+@hookimpl
+def tenon_sequences(app):
+    from tenon.core.sequences import SequenceSpec
+
+    return [SequenceSpec(code="qc.inspection", prefix="QI-", date_format="%Y-", padding=5),
+            SequenceSpec(code="qc.nonconformance", prefix="NC-", date_format="%Y-", padding=5)]
+
+
+@hookimpl
+def tenon_events(app):
+    from .events import EVENTS
+
+    return list(EVENTS)
+
+
+@hookimpl
+def tenon_workflows(app):
+    from .workflows import WORKFLOWS
+
+    return list(WORKFLOWS)
+
+
+@hookimpl
+def tenon_event_subscribers(app):
+    from tenon.core.events import Subscriber
+
+    from .events import InspectionCreated, InspectionFailed
+    from .services import notices
+
+    return [Subscriber(InspectionCreated, notices.on_created, name="qc.notify_waiting"),
+            Subscriber(InspectionFailed, notices.on_failed, name="qc.notify_failed")]
+
+
+@hookimpl
+def tenon_graphql_contributions(app):
+    from .schema import contribution
+
+    return contribution()
+
+
+@hookimpl
+def tenon_stock_receipt_done(session, receipt, lines):
+    from .services.stages import on_receipt_done
+
+    on_receipt_done(session, receipt, lines)
+
+
+@hookimpl
+def tenon_stock_shipment_confirming(session, shipment):
+    from .services.holds import check_shipment
+
+    check_shipment(session, shipment)
+
+
+@hookimpl(optionalhook=True)
+def tenon_mrp_operation_reported(session, work_order, operation, report):
+    # Only called when mrp is installed (its hookspec exists); the integration imports mrp.
+    from .integrations.mrp import on_operation_reported
+
+    on_operation_reported(session, work_order, operation, report)
+
+
+@hookimpl(optionalhook=True)
+def tenon_mrp_work_order_done(session, work_order):
+    from .integrations.mrp import on_work_order_done
+
+    on_work_order_done(session, work_order)
+
+
+@hookimpl
+def tenon_demo_data(session, app, progress):
+    from .demo import load
+
+    load(session, progress)

@@ -1,0 +1,181 @@
+"""Holds: what qc keeps from shipping, and the shipment gate.
+
+* **Quarantine** (incoming): a received line that gets an inspection is moved at once, in the
+  receipt's transaction, from the receiving location into qc's quarantine location
+  (``QC-QUARANTINE``, an internal stock location of the default warehouse that qc creates
+  through stock's public API the first time). Stock reserves, picks and issues requisitions
+  from a document's own location (the default stock location unless a document names another),
+  so quarantined goods are not available to reservations, requisitions or shipments. When the
+  inspection passes the goods move back; *scrap* moves them from quarantine to the scrap
+  location (stock's ``inventory_loss``); *use as is* moves them back.
+* **Final release** (finished goods): each finished-goods receipt of a work order whose product
+  has a final plan is held (product, lot, quantity) until the work order's final inspection
+  passes (or a quality manager accepts it as is).
+
+The gate (:func:`check_shipment`, stock's ``tenon_stock_shipment_confirming``): a line is
+refused when it names a lot that is held (quarantined, or finished and not released), or when,
+for its product, ``on hand at the shipment's location − held finished quantity`` is less than
+what the shipment takes of that product. Worked example: 100 KA in lot WO-1 are held (final
+inspection open) and 30 KA from an earlier released lot are on hand: a shipment of 30 KA
+without a lot passes (130 − 100 = 30), one of 31 is refused, one naming lot WO-1 is refused.
+``NOT_RELEASED`` names every refused line; nothing changes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tenon.plugins.stock import (
+    Location,
+    Lot,
+    Product,
+    ShipmentLine,
+    default_stock_location,
+    move_stock,
+    on_hand,
+    virtual_location,
+)
+
+from ..errors import NotReleased
+from ..models import Hold, Inspection
+from ._common import dec
+
+QUARANTINE_CODE = "QC-QUARANTINE"
+
+
+def quarantine_location(session: Session) -> Location:
+    """qc's quarantine location, created (internal, in the default stock location's warehouse)
+    the first time it is needed."""
+    loc = session.scalar(select(Location).where(Location.code == QUARANTINE_CODE))
+    if loc is not None:
+        return loc
+    from tenon.plugins.stock import create_location
+
+    stock = default_stock_location(session)
+    return create_location(session, code=QUARANTINE_CODE, name="Quality quarantine", kind="internal",
+                           parent_id=stock.parent_id, warehouse_id=stock.warehouse_id)
+
+
+def quarantine(session: Session, insp: Inspection, from_location_id: int) -> Hold:
+    """Move an incoming inspection's goods into quarantine and hold them."""
+    q = quarantine_location(session)
+    move_stock(session, product_id=insp.product_id, quantity=dec(insp.quantity), from_location_id=from_location_id,
+               to_location_id=q.id, lot_id=insp.lot_id, origin_type="qc.inspection", origin_id=insp.id,
+               reference=insp.number)
+    insp.location_id, insp.quarantined = from_location_id, True
+    hold = Hold(product_id=insp.product_id, lot_id=insp.lot_id, quantity=insp.quantity, state="held",
+                kind="quarantine", inspection_id=insp.id, location_id=q.id)
+    session.add(hold)
+    session.flush()
+    return hold
+
+
+def hold_finished(session: Session, *, product_id: int, lot_id: int | None, quantity: Decimal,
+                  work_order_id: int | None) -> Hold:
+    """Hold finished goods until their final inspection passes."""
+    hold = Hold(product_id=product_id, lot_id=lot_id, quantity=quantity, state="held", kind="release",
+                work_order_id=work_order_id, location_id=default_stock_location(session).id)
+    session.add(hold)
+    session.flush()
+    return hold
+
+
+def holds_of(session: Session, insp: Inspection) -> list[Hold]:
+    stmt = select(Hold).where(Hold.state == "held")
+    if insp.stage == "final" and insp.work_order_id is not None:
+        stmt = stmt.where((Hold.inspection_id == insp.id)
+                          | ((Hold.work_order_id == insp.work_order_id) & Hold.inspection_id.is_(None)))
+    else:
+        stmt = stmt.where(Hold.inspection_id == insp.id)
+    return list(session.scalars(stmt.order_by(Hold.id)))
+
+
+def _back(session: Session, insp: Inspection, hold: Hold) -> None:
+    if hold.kind == "quarantine" and insp.location_id is not None:
+        move_stock(session, product_id=hold.product_id, quantity=dec(hold.quantity), from_location_id=hold.location_id,
+                   to_location_id=insp.location_id, lot_id=hold.lot_id, origin_type="qc.inspection",
+                   origin_id=insp.id, reference=insp.number)
+
+
+def release_for(session: Session, insp: Inspection) -> None:
+    """The inspection passed (or was accepted as is): its holds are released."""
+    for hold in holds_of(session, insp):
+        _back(session, insp, hold)
+        hold.state, hold.inspection_id = "released", insp.id
+    insp.quarantined = False
+    session.flush()
+
+
+def scrap_for(session: Session, insp: Inspection) -> Decimal:
+    """Scrap disposition: the held goods move to the scrap location; returns the quantity."""
+    scrap = virtual_location(session, "inventory_loss")
+    total = Decimal(0)
+    for hold in holds_of(session, insp):
+        move_stock(session, product_id=hold.product_id, quantity=dec(hold.quantity), from_location_id=hold.location_id,
+                   to_location_id=scrap.id, lot_id=hold.lot_id, origin_type="qc.inspection", origin_id=insp.id,
+                   reference=insp.number)
+        hold.state, hold.inspection_id = "scrapped", insp.id
+        total += dec(hold.quantity)
+    insp.quarantined = False
+    session.flush()
+    return total
+
+
+def release_status(session: Session, lot_id: int) -> str:
+    """Where a lot stands with qc: ``quarantined`` (incoming, not passed), ``held`` (finished,
+    not released), ``released``, ``scrapped``, or ``not_inspected`` (qc never held it)."""
+    states = {(k, s) for k, s in session.execute(select(Hold.kind, Hold.state).where(Hold.lot_id == int(lot_id)))}
+    if ("quarantine", "held") in states:
+        return "quarantined"
+    if ("release", "held") in states:
+        return "held"
+    if any(s == "released" for _k, s in states):
+        return "released"
+    if states:
+        return "scrapped"
+    return "not_inspected"
+
+
+def held_quantity(session: Session, product_id: int) -> Decimal:
+    """Finished goods of a product held for their final release (not in quarantine)."""
+    return dec(session.scalar(select(func.coalesce(func.sum(Hold.quantity), 0)).where(
+        Hold.product_id == product_id, Hold.state == "held", Hold.kind == "release")))
+
+
+def check_shipment(session: Session, shipment: Any) -> None:
+    """Refuse a shipment with unreleased finished goods or quarantined lots (see the module docstring)."""
+    lines = list(session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
+                                 .order_by(ShipmentLine.id)))
+    refused: list[dict[str, Any]] = []
+    wanted: dict[int, Decimal] = {}
+    for ln in lines:
+        wanted[ln.product_id] = wanted.get(ln.product_id, Decimal(0)) + dec(ln.quantity)
+    short: dict[int, tuple[Decimal, Decimal]] = {}
+    for pid, q in wanted.items():
+        held = held_quantity(session, pid)
+        if held > 0:
+            free = on_hand(session, pid, shipment.from_location_id) - held
+            if q > free:
+                short[pid] = (held, max(free, Decimal(0)))
+    for ln in lines:
+        reason = None
+        if ln.lot_id is not None:
+            status = release_status(session, ln.lot_id)
+            if status in ("quarantined", "held"):
+                reason = "lot quarantined" if status == "quarantined" else "lot not released"
+        if reason is None and ln.product_id in short:
+            reason = "finished goods not released"
+        if reason is not None:
+            code = session.scalar(select(Product.code).where(Product.id == ln.product_id))
+            lot = session.scalar(select(Lot.code).where(Lot.id == ln.lot_id)) if ln.lot_id else None
+            refused.append({"lineId": str(ln.id), "productId": str(ln.product_id), "product": code,
+                            "lotId": str(ln.lot_id) if ln.lot_id else None, "lot": lot,
+                            "quantity": f"{dec(ln.quantity):f}", "reason": reason})
+    if refused:
+        names = ", ".join(f"{r['product']}{' lot ' + r['lot'] if r['lot'] else ''} ({r['reason']})" for r in refused)
+        raise NotReleased(f"shipment {shipment.number} is not released by quality: {names}", field="lines",
+                          details={"lines": refused})
