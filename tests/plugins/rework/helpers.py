@@ -53,8 +53,9 @@ WOS = "query($o: ID!) { workOrders(originId: $o) { nodes { id number kind state 
 LEVELS = "query($p: ID!, $l: ID) { stockLevels(productId: $p, locationId: $l) { nodes { onHand lot { code } location { code } } } }"
 
 
-def rework_site(make_app: Any, make_client: Any, *, plugins: list[str] | None = None) -> Any:
-    site = mrp_site(make_app, make_client, plugins=plugins or PLUGINS)
+def rework_site(make_app: Any, make_client: Any, *, plugins: list[str] | None = None,
+                settings: dict[str, Any] | None = None) -> Any:
+    site = mrp_site(make_app, make_client, plugins=plugins or PLUGINS, settings=settings)
     for name, (roles, attrs) in PEOPLE.items():
         site.clients[name] = site.planner.as_token(api_user(site.app, name, roles, attrs))
     site.ids["plan"] = site.qm.ok(PLAN, {"i": {"code": "KA-FINAL", "name": "Knuckle final", "stage": "FINAL",
