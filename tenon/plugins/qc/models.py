@@ -108,6 +108,8 @@ class Inspection(Record, Base):
     operation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     library_operation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     work_center_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: in-process: the work order operation qc holds for this inspection (released on uninstall too)
+    held_operation_id: Mapped[int | None] = mapped_column(Integer)
     #: a re-inspection (e.g. the final inspection of a rework work order): not a first pass
     reinspection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     origin_type: Mapped[str | None] = mapped_column(String(60))

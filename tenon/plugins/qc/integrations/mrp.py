@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from tenon.plugins.mrp import WorkOrder, WorkOrderOperation, block_operation
 
-from ..models import Hold
+from ..models import Hold, Inspection
 from ..services._common import all_rows, dec
 from ..services.holds import hold_finished
 from ..services.inspections import create_inspection
@@ -46,13 +46,15 @@ def on_operation_reported(session: Session, work_order: WorkOrder, operation: Wo
     if operation.inspection_required:
         plan = plan_for(session, "in_process", work_order.product_id, operation.operation_id)
         if plan is not None:
-            create_inspection(session, stage="in_process", product_id=work_order.product_id, quantity=good,
+            insp = create_inspection(session, stage="in_process", product_id=work_order.product_id, quantity=good,
                               lot_id=report.lot_id, work_order_id=work_order.id, operation_id=operation.id,
                               library_operation_id=operation.operation_id, work_center_id=operation.work_center_id,
                               origin_type="mrp.operation_report", origin_id=report.id, plan_id=plan.id,
                               reinspection=work_order.kind == "rework")
             if plan.blocks_next:
-                block_operation(session, operation.id, True, next_step=True)
+                held = block_operation(session, operation.id, True, next_step=True)
+                insp.held_operation_id = held.id if held is not None else None
+                session.flush()
     if _is_last(session, operation) and plan_for(session, "final", work_order.product_id) is not None:
         hold_finished(session, product_id=work_order.product_id, lot_id=report.lot_id, quantity=good,
                       work_order_id=work_order.id)
@@ -77,6 +79,10 @@ def on_work_order_done(session: Session, work_order: WorkOrder) -> None:
     session.flush()
 
 
-def hold_next(session: Session, operation_id: int, blocked: bool) -> None:
-    """Hold or release the operation after ``operation_id``."""
-    block_operation(session, operation_id, blocked, next_step=True)
+def release_next(session: Session, operation_id: int) -> None:
+    """Release the operation after ``operation_id`` (no inspection of it holds it any more)."""
+    block_operation(session, operation_id, False, next_step=True)
+    for insp in session.scalars(select(Inspection).where(Inspection.operation_id == operation_id,
+                                                         Inspection.held_operation_id.is_not(None))):
+        insp.held_operation_id = None
+    session.flush()

@@ -165,9 +165,9 @@ def _unblock(session: Session, insp: Inspection) -> None:
     if insp.stage != "in_process" or insp.operation_id is None or not session.info["app"].has_plugin("mrp"):
         return
     if not holding(session, insp.operation_id):
-        from ..integrations.mrp import hold_next
+        from ..integrations.mrp import release_next
 
-        hold_next(session, insp.operation_id, False)
+        release_next(session, insp.operation_id)
 
 
 unblock_after_disposition = _unblock

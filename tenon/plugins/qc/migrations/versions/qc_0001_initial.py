@@ -2,7 +2,7 @@
 
 Revision ID: qc_0001
 Revises: 
-Create Date: 2026-12-01 22:25:29.067420
+Create Date: 2026-12-01 22:37:18.898175
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ def upgrade() -> None:
     sa.Column('operation_id', sa.Integer(), nullable=True),
     sa.Column('library_operation_id', sa.Integer(), nullable=True),
     sa.Column('work_center_id', sa.Integer(), nullable=True),
+    sa.Column('held_operation_id', sa.Integer(), nullable=True),
     sa.Column('reinspection', sa.Boolean(), server_default=sa.text('0'), nullable=False),
     sa.Column('origin_type', sa.String(length=60), nullable=True),
     sa.Column('origin_id', sa.Integer(), nullable=True),
@@ -235,6 +236,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Uninstalling qc releases the mrp operations its open in-process inspections hold (mrp's
+    # WorkOrderOperation.blocked, set through mrp's public block_operation): without qc nothing
+    # would ever release them. Only when mrp's table is there (mrp is optional for qc).
+    bind = op.get_bind()
+    if sa.inspect(bind).has_table('mrp_work_order_operation'):
+        bind.execute(sa.text(
+            'UPDATE mrp_work_order_operation SET blocked = :no WHERE id IN '
+            '(SELECT held_operation_id FROM qc_inspection WHERE held_operation_id IS NOT NULL)'), {'no': False})
     with op.batch_alter_table('qc_nonconformance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_qc_nonconformance_state'))
         batch_op.drop_index(batch_op.f('ix_qc_nonconformance_product_id'))

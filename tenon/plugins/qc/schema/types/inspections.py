@@ -30,6 +30,13 @@ class InspectionState(enum.Enum):
     FAILED = strawberry.enum_value("failed", description="Final: a value failed; a nonconformance is open.")
 
 
+@strawberry.enum(description="Where a nonconformance is.")
+class NonconformanceState(enum.Enum):
+    OPEN = strawberry.enum_value("open", description="Waiting for a disposition.")
+    DISPOSITIONED = strawberry.enum_value("dispositioned", description="Rework decided, not yet carried out.")
+    CLOSED = strawberry.enum_value("closed", description="Done (scrapped, used as is, or reworked).")
+
+
 @strawberry.enum(description="What is done with nonconforming goods.")
 class Disposition(enum.Enum):
     SCRAP = strawberry.enum_value("scrap", description="The goods move to the scrap location.")
@@ -59,7 +66,7 @@ class InspectionPhoto:
 class NonconformanceType:
     id: strawberry.ID = strawberry.field(description="Nonconformance id.")
     number: str = strawberry.field(description="Number, e.g. NC-2026-00003.")
-    state: str = strawberry.field(description="open, dispositioned or closed.")
+    state: NonconformanceState = strawberry.field(description="Open, dispositioned or closed.")
     inspection_id: strawberry.ID = strawberry.field(description="The failed inspection.")
     product_id: strawberry.ID = strawberry.field(description="The product.")
     lot_id: strawberry.ID | None = strawberry.field(description="The lot, if any.")
@@ -78,7 +85,7 @@ class NonconformanceType:
 
     @classmethod
     def from_model(cls, m: Nonconformance) -> NonconformanceType:
-        return cls(id=gid(m.id), number=m.number, state=m.state, inspection_id=gid(m.inspection_id),
+        return cls(id=gid(m.id), number=m.number, state=NonconformanceState(m.state), inspection_id=gid(m.inspection_id),
                    product_id=gid(m.product_id), lot_id=gid(m.lot_id), quantity=num(m.quantity),
                    description=m.description, opened_at=m.opened_at,
                    disposition=Disposition(m.disposition) if m.disposition else None, reason=m.reason,
@@ -162,4 +169,4 @@ class InspectionType:
 
 
 __all__ = ["CheckItemType", "Disposition", "InspectionPhoto", "InspectionResultType", "InspectionState",
-           "InspectionType", "NonconformanceType"]
+           "InspectionType", "NonconformanceState", "NonconformanceType"]

@@ -35,7 +35,7 @@ class FirstPassYield:
     def from_row(cls, r: YieldRow) -> FirstPassYield:
         return cls(product_id=gid(r.product_id), work_center_id=gid(r.work_center_id), operation_id=gid(r.operation_id),
                    inspections=r.inspections, passed=r.passed, quantity=num(r.quantity),
-                   passed_quantity=num(r.passed_quantity), first_pass_yield=r.first_pass_yield)
+                   passed_quantity=num(r.passed_quantity), first_pass_yield=num(r.first_pass_yield))
 
 
 @strawberry.type(description="Open nonconformances of one age band.")
