@@ -41,7 +41,7 @@ def test_failed_final_inspection_is_reworked_reinspected_and_shipped(make_app, m
     make(site, wo, 10, minutes=30)
     finish(site, wo["id"])                     # qc opens the final inspection of the 10
     failed = inspect(site, wo["id"], "fail")
-    assert failed["state"] == "FAILED" and failed["nonconformance"]["state"] == "open"
+    assert failed["state"] == "FAILED" and failed["nonconformance"]["state"] == "OPEN"
 
     # the failed goods are held: shipping them is refused by qc's gate
     ship = site.salesmgr.ok(SHIP, {"i": {"orderId": so["id"]}})["salesOrderShip"]
@@ -91,7 +91,7 @@ def test_failed_final_inspection_is_reworked_reinspected_and_shipped(make_app, m
     assert (done["state"], dec(done["passedQuantity"]), done["reinspectionId"]) == ("DONE", dec(10), re["id"])
     assert (dec(done["hours"]), dec(done["materialCost"])) == (dec("0.75"), dec(25))
     # the nonconformance it carried out is closed
-    assert [n["state"] for n in site.insp.ok(NC)["nonconformances"]["nodes"]] == ["closed"]
+    assert [n["state"] for n in site.insp.ok(NC)["nonconformances"]["nodes"]] == ["CLOSED"]
     lines = site.salesmgr.ok(ORDER, {"id": so["id"]})["salesOrder"]["progress"]["lines"]
     assert (dec(lines[0]["reworkQuantity"]), dec(lines[0]["reworkedQuantity"])) == (dec(0), dec(10))
 
