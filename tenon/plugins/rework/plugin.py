@@ -113,3 +113,12 @@ def tenon_mrp_work_order_done(session, work_order):
     from .services.execution import on_work_order_done
 
     on_work_order_done(session, work_order)
+
+
+@hookimpl
+def tenon_mrp_work_order_state_changed(session, work_order, to_state):
+    # A rework work order cancelled in mrp cancels its rework order (and puts the goods back).
+    if to_state == "cancelled":
+        from .services.execution import on_work_order_cancelled
+
+        on_work_order_cancelled(session, work_order)

@@ -5,6 +5,7 @@ re-inspected; more than was shipped and not yet returned is NOT_SHIPPED."""
 from __future__ import annotations
 
 from .helpers import (
+    CANCEL_RO,
     CONFIRM_SHIPMENT,
     CREATE_RO,
     LEVELS,
@@ -18,6 +19,7 @@ from .helpers import (
     inspect,
     make,
     order,
+    report,
     rework_site,
     sales,
 )
@@ -65,3 +67,36 @@ def test_a_customer_return_is_received_reworked_and_reinspected(make_app, make_c
     assert (done["state"], dec(done["passedQuantity"])) == ("DONE", dec(2))
     lines = site.salesmgr.ok(ORDER, {"id": so["id"]})["salesOrder"]["progress"]["lines"]
     assert (dec(lines[0]["shipped"]), dec(lines[0]["reworkedQuantity"])) == (dec(10), dec(2))
+
+
+def test_cancelling_a_released_rework_order_puts_the_goods_back(make_app, make_client):
+    site = rework_site(make_app, make_client, plugins=["stock", "mrp", "qc", "rework"])
+    from mrp.helpers import CANCEL_WO, new_work_order
+
+    wo = new_work_order(site, 6)
+    make(site, wo, 6)
+    lot = site.planner.ok(WO_OPS, {"id": wo["id"]})["workOrder"]["lotId"]
+    stock_of = lambda: sorted((n["lot"]["code"], dec(n["onHand"])) for n in site.clerk.ok(  # noqa: E731
+        LEVELS, {"p": site.ids["KA"]})["stockLevels"]["nodes"])
+    before = stock_of()
+    for how in ("rework", "mrp"):
+        ro = site.rp.ok(CREATE_RO, {"i": {"lotId": lot, "quantity": "2",
+                                          "materials": [{"productId": site.ids["BOLT"], "quantity": "1"}]}})["reworkOrderCreate"]
+        released = site.rp.ok(RELEASE_RO, {"id": ro["id"]})["reworkOrderRelease"]
+        assert stock_of() == [(c, q - 2) for c, q in before]
+        if how == "rework":
+            out = site.rp.ok(CANCEL_RO, {"id": ro["id"]})["reworkOrderCancel"]
+        else:                             # the planner cancels the rework work order in mrp
+            site.planner.ok(CANCEL_WO, {"id": released["workOrderId"]})
+            out = site.rp.ok(RO, {"id": ro["id"]})["reworkOrder"]
+        assert (out["state"], out["workOrderState"]) == ("CANCELLED", "cancelled")
+        assert stock_of() == before
+        req = site.clerk.ok("query($id: ID!) { requisition(id: $id) { state } }", {"id": released["requisitionId"]})
+        assert req["requisition"]["state"] == "cancelled"
+    # once the rework work order started, mrp refuses and nothing changes
+    ro = site.rp.ok(CREATE_RO, {"i": {"lotId": lot, "quantity": "1"}})["reworkOrderCreate"]
+    released = site.rp.ok(RELEASE_RO, {"id": ro["id"]})["reworkOrderRelease"]
+    first = site.planner.ok(WO_OPS, {"id": released["workOrderId"]})["workOrder"]["operations"][0]
+    assert not report(site.op_cnc, first["id"], 1).get("errors")
+    assert site.rp.error(CANCEL_RO, {"id": ro["id"]})["extensions"]["code"] == "INVALID_STATE"
+    assert site.rp.ok(RO, {"id": ro["id"]})["reworkOrder"]["state"] == "IN_REWORK"

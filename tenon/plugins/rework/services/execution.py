@@ -172,17 +172,31 @@ def on_work_order_done(session: Session, work_order: WorkOrder) -> None:
 
 def cancel(session: Session, rework_order_id: Any, reason: str = "") -> ReworkOrder:
     """``open``/``in_rework`` → ``cancelled``. A released one cancels its rework work order (mrp
-    refuses with ``INVALID_STATE`` once it started), puts the goods back where they waited and
-    cancels the requisition."""
+    refuses with ``INVALID_STATE`` once it started), which puts the goods back where they waited
+    and cancels the requisition (:func:`on_work_order_cancelled`)."""
     ro = get_record(session, ReworkOrder, rework_order_id, what="rework order")
     REWORK_ORDER.transition(ro, "cancel")
     ro.cancel_reason = text(reason, "reason", required=False, max_len=500)
     if ro.work_order_id is not None:
         cancel_work_order(session, ro.work_order_id, reason=f"rework order {ro.number} cancelled")
+    else:
+        REWORK_ORDER.apply(session, ro, "cancel", note=ro.cancel_reason)
+    return ro
+
+
+def on_work_order_cancelled(session: Session, work_order: WorkOrder) -> None:
+    """A released rework work order was cancelled (here, or with mrp's ``workOrderCancel``): the
+    goods go back from production to where they waited, the requisition ends, the rework order
+    is cancelled."""
+    if work_order.kind != "rework":
+        return
+    ro = _of_work_order(session, work_order.id)
+    if ro is None or ro.state != "in_rework":
+        return
+    with scopes_lifted(session):
         move_stock(session, product_id=ro.product_id, quantity=ro.quantity,
                    from_location_id=virtual_location(session, "production").id, to_location_id=ro.location_id,
                    lot_id=ro.lot_id, origin_type=ORIGIN_TYPE, origin_id=ro.id, reference=ro.number)
         _end_requisition(session, ro)
-    REWORK_ORDER.apply(session, ro, "cancel", note=ro.cancel_reason)
-    return ro
-
+        REWORK_ORDER.apply(session, ro, "cancel",
+                           note=ro.cancel_reason or f"work order {work_order.number} cancelled")

@@ -30,6 +30,7 @@ from tenon.core.events import publish
 from tenon.core.ids import decode_id, get_record
 from tenon.core.sequences import next_number
 from tenon.plugins.mrp import Operation, OperationReport, WorkCenter, WorkOrder, WorkOrderOperation
+from tenon.plugins.qc import Hold
 from tenon.plugins.stock import Location, Lot, Product, default_stock_location, move_stock, virtual_location
 
 from ..errors import NotShipped
@@ -129,6 +130,12 @@ def _operator_of(session: Session, operation_id: int) -> str | None:
     return rows[0].operator if rows else None
 
 
+def _held_at(session: Session, inspection_id: int) -> int | None:
+    """Where qc holds the goods of an inspection (its first held hold's location), if it says."""
+    return session.scalar(select(Hold.location_id).where(Hold.inspection_id == inspection_id, Hold.state == "held",
+                                                         Hold.location_id.is_not(None)).order_by(Hold.id).limit(1))
+
+
 def open_from_nonconformance(session: Session, nonconformance: Any, inspection: Any) -> ReworkOrder:
     """qc disposed a nonconformance ``rework``: open a rework order for its quantity and lot,
     linked to the failed inspection, the nonconformance and the inspected work order, with the
@@ -140,7 +147,7 @@ def open_from_nonconformance(session: Session, nonconformance: Any, inspection: 
             parent = session.scalar(select(ReworkOrder).where(ReworkOrder.work_order_id == original.id))
         ro = _new(session, source="nonconformance", product_id=nonconformance.product_id,
                   quantity=dec(nonconformance.quantity), lot_id=nonconformance.lot_id or inspection.lot_id,
-                  location_id=default_stock_location(session).id,
+                  location_id=_held_at(session, inspection.id) or default_stock_location(session).id,
                   original=original if parent is None else session.get(WorkOrder, parent.original_work_order_id) or original,
                   inspection_id=inspection.id, nonconformance_id=nonconformance.id,
                   parent_id=parent.id if parent is not None else None,
