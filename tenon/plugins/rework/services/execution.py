@@ -65,9 +65,10 @@ def release(session: Session, rework_order_id: Any) -> ReworkOrder:
     ro.work_order_id = wo.id
     _take_from_holds(session, ro)
     production = virtual_location(session, "production")
-    move_stock(session, product_id=ro.product_id, quantity=ro.quantity, from_location_id=ro.location_id,
-               to_location_id=production.id, lot_id=ro.lot_id, origin_type=ORIGIN_TYPE, origin_id=ro.id,
-               reference=ro.number, field="")
+    if ro.location_id != production.id:  # work in progress (an in-process nonconformance) is there already
+        move_stock(session, product_id=ro.product_id, quantity=ro.quantity, from_location_id=ro.location_id,
+                   to_location_id=production.id, lot_id=ro.lot_id, origin_type=ORIGIN_TYPE, origin_id=ro.id,
+                   reference=ro.number)
     materials = list(session.scalars(select(ReworkMaterial).where(ReworkMaterial.rework_order_id == ro.id)
                                      .order_by(ReworkMaterial.id)))
     if materials:
@@ -194,9 +195,11 @@ def on_work_order_cancelled(session: Session, work_order: WorkOrder) -> None:
     if ro is None or ro.state != "in_rework":
         return
     with scopes_lifted(session):
-        move_stock(session, product_id=ro.product_id, quantity=ro.quantity,
-                   from_location_id=virtual_location(session, "production").id, to_location_id=ro.location_id,
-                   lot_id=ro.lot_id, origin_type=ORIGIN_TYPE, origin_id=ro.id, reference=ro.number)
+        production = virtual_location(session, "production")
+        if ro.location_id != production.id:
+            move_stock(session, product_id=ro.product_id, quantity=ro.quantity, from_location_id=production.id,
+                       to_location_id=ro.location_id, lot_id=ro.lot_id, origin_type=ORIGIN_TYPE, origin_id=ro.id,
+                       reference=ro.number)
         _end_requisition(session, ro)
         REWORK_ORDER.apply(session, ro, "cancel",
                            note=ro.cancel_reason or f"work order {work_order.number} cancelled")

@@ -136,6 +136,15 @@ def _held_at(session: Session, inspection_id: int) -> int | None:
                                                          Hold.location_id.is_not(None)).order_by(Hold.id).limit(1))
 
 
+def _waiting_at(session: Session, inspection: Any) -> int:
+    """Where the goods of a failed inspection wait: in production for an in-process one (work in
+    progress: the rework takes them from there), else where qc holds them (quarantine for
+    received goods), else the default stock location."""
+    if getattr(inspection, "stage", None) == "in_process":
+        return virtual_location(session, "production").id
+    return _held_at(session, inspection.id) or default_stock_location(session).id
+
+
 def open_from_nonconformance(session: Session, nonconformance: Any, inspection: Any) -> ReworkOrder:
     """qc disposed a nonconformance ``rework``: open a rework order for its quantity and lot,
     linked to the failed inspection, the nonconformance and the inspected work order, with the
@@ -147,7 +156,7 @@ def open_from_nonconformance(session: Session, nonconformance: Any, inspection: 
             parent = session.scalar(select(ReworkOrder).where(ReworkOrder.work_order_id == original.id))
         ro = _new(session, source="nonconformance", product_id=nonconformance.product_id,
                   quantity=dec(nonconformance.quantity), lot_id=nonconformance.lot_id or inspection.lot_id,
-                  location_id=_held_at(session, inspection.id) or default_stock_location(session).id,
+                  location_id=_waiting_at(session, inspection),
                   original=original if parent is None else session.get(WorkOrder, parent.original_work_order_id) or original,
                   inspection_id=inspection.id, nonconformance_id=nonconformance.id,
                   parent_id=parent.id if parent is not None else None,
@@ -166,6 +175,8 @@ def open_from_nonconformance(session: Session, nonconformance: Any, inspection: 
             operator = _operator_of(session, step_id)
         ro.responsible_operation_id, ro.responsible_work_center_id = op_id, wc_id
         ro.responsible_operator = operator
+        if getattr(inspection, "stage", None) == "receipt":  # goods received from a supplier: its lot
+            ro.responsible_supplier_lot_id = ro.lot_id
         session.flush()
     return _published(session, ro)
 
