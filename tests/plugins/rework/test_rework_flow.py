@@ -101,3 +101,35 @@ def test_failed_final_inspection_is_reworked_reinspected_and_shipped(make_app, m
     assert (after["state"], dec(after["lines"][0]["shippedQuantity"]), after["progress"]["percentComplete"]) == (
         "SHIPPED", dec(10), 100.0)
     assert site.salesmgr.ok(CLOSE_ORDER, {"id": so["id"]})["salesOrderClose"]["state"] == "DONE"
+
+
+RECEIPT = "mutation($i: ReceiptCreateInput!) { receiptCreate(input: $i) { id state } }"
+BY_STAGE = """query($p: ID!) { inspections(productId: $p, stage: RECEIPT) { nodes { id state lotId
+    nonconformance { id } } } }"""
+
+
+def test_received_goods_that_fail_are_reworked_from_quarantine_with_the_supplier_lot_responsible(make_app, make_client):
+    site = rework_site(make_app, make_client, plugins=["stock", "mrp", "qc", "rework"])
+    site.qm.ok("""mutation($i: InspectionPlanCreateInput!) { inspectionPlanCreate(input: $i) { id } }""",
+               {"i": {"code": "KA-IN", "name": "Knuckle incoming", "stage": "RECEIPT", "productId": site.ids["KA"],
+                      "items": [{"code": "LOOK", "kind": "PASS_FAIL"}]}})
+    site.clerk.ok(RECEIPT, {"i": {"lines": [{"productId": site.ids["KA"], "quantity": "3", "lot": "SUP-7"}],
+                                  "supplier": "Forge Co", "validate": True}})
+    (insp,) = site.insp.ok(BY_STAGE, {"p": site.ids["KA"]})["inspections"]["nodes"]
+    failed = site.insp.ok("""mutation($id: ID!, $v: [InspectionValueInput!]!) { inspectionRecord(id: $id, values: $v) {
+        nonconformance { id } } }""", {"id": insp["id"], "v": [{"item": "LOOK", "sampleNo": n, "value": "fail"} for n in (1, 2, 3)]})["inspectionRecord"]
+    site.insp.ok(DISPOSE, {"i": {"id": failed["nonconformance"]["id"], "disposition": "REWORK"}})
+    ro_id = site.rp.ok("{ reworkOrders { nodes { id } } }")["reworkOrders"]["nodes"][0]["id"]
+    ro = site.rp.ok(RO, {"id": ro_id})["reworkOrder"]
+    quarantine = site.clerk.ok("{ locations(first: 50) { nodes { id code } } }")["locations"]["nodes"]
+    assert ro["locationId"] == next(n["id"] for n in quarantine if n["code"] == "QC-QUARANTINE")
+    assert (ro["originalWorkOrderId"], ro["responsibility"]["supplierLotId"], ro["lotId"]) == (None, insp["lotId"], insp["lotId"])
+
+    released = site.rp.ok(RELEASE_RO, {"id": ro_id})["reworkOrderRelease"]   # no original: the full routing
+    rwo = site.planner.ok(WO_OPS, {"id": released["workOrderId"]})["workOrder"]
+    assert (rwo["kind"], rwo["parentId"], [o["name"] for o in rwo["operations"]]) == ("rework", None, ["Turning", "Assembly"])
+    make(site, {"id": rwo["id"]}, 3)
+    finish(site, rwo["id"])
+    inspect(site, rwo["id"], "pass")
+    assert site.rp.ok(RO, {"id": ro_id})["reworkOrder"]["state"] == "DONE"
+    assert [n["state"] for n in site.insp.ok(NC)["nonconformances"]["nodes"]] == ["CLOSED"]
