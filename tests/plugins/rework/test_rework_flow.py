@@ -133,3 +133,29 @@ def test_received_goods_that_fail_are_reworked_from_quarantine_with_the_supplier
     inspect(site, rwo["id"], "pass")
     assert site.rp.ok(RO, {"id": ro_id})["reworkOrder"]["state"] == "DONE"
     assert [n["state"] for n in site.insp.ok(NC)["nonconformances"]["nodes"]] == ["CLOSED"]
+
+
+def test_a_failed_reinspection_opens_the_next_rework_order_traced_to_the_same_original(make_app, make_client):
+    from mrp.helpers import new_work_order
+
+    site = rework_site(make_app, make_client, plugins=["stock", "mrp", "qc", "rework"])
+    wo = new_work_order(site, 4)
+    make(site, wo, 4)
+    finish(site, wo["id"])
+    nc1 = inspect(site, wo["id"], "fail")["nonconformance"]["id"]
+    site.insp.ok(DISPOSE, {"i": {"id": nc1, "disposition": "REWORK"}})
+    first = site.rp.ok("{ reworkOrders { nodes { id } } }")["reworkOrders"]["nodes"][0]["id"]
+    site.rp.ok("mutation($i: ReworkOrderUpdateInput!) { reworkOrderUpdate(input: $i) { id } }",
+               {"i": {"id": first, "operationIds": [site.ids["TURN"]]}})
+    rwo = site.rp.ok(RELEASE_RO, {"id": first})["reworkOrderRelease"]["workOrderId"]
+    make(site, {"id": rwo}, 4)
+    finish(site, rwo)
+    nc2 = inspect(site, rwo, "fail")["nonconformance"]["id"]
+    assert site.rp.ok(RO, {"id": first})["reworkOrder"]["state"] == "FAILED"
+    site.insp.ok(DISPOSE, {"i": {"id": nc2, "disposition": "REWORK"}})
+    second = site.rp.ok("{ reworkOrders { nodes { id } } }")["reworkOrders"]["nodes"][0]["id"]
+    got = site.rp.ok(RO, {"id": second})["reworkOrder"]
+    assert (got["parentId"], got["originalWorkOrderId"], got["operationIds"], got["nonconformanceId"]) == (
+        first, wo["id"], [site.ids["TURN"]], nc2)
+    # the rework's own last operation (turning, by op_cnc) is held responsible this time
+    assert (got["responsibility"]["operationId"], got["responsibility"]["operator"]) == (site.ids["TURN"], "op_cnc")

@@ -140,7 +140,7 @@ def _waiting_at(session: Session, inspection: Any) -> int:
     """Where the goods of a failed inspection wait: in production for an in-process one (work in
     progress: the rework takes them from there), else where qc holds them (quarantine for
     received goods), else the default stock location."""
-    if getattr(inspection, "stage", None) == "in_process":
+    if inspection.stage == "in_process":
         return virtual_location(session, "production").id
     return _held_at(session, inspection.id) or default_stock_location(session).id
 
@@ -150,32 +150,35 @@ def open_from_nonconformance(session: Session, nonconformance: Any, inspection: 
     linked to the failed inspection, the nonconformance and the inspected work order, with the
     responsibility guessed from the inspection (the quality manager corrects it)."""
     with scopes_lifted(session):  # the quality manager disposing may not read work orders' operations
-        original = session.get(WorkOrder, inspection.work_order_id) if inspection.work_order_id else None
-        parent = None
-        if original is not None and original.kind == "rework":
-            parent = session.scalar(select(ReworkOrder).where(ReworkOrder.work_order_id == original.id))
+        inspected = session.get(WorkOrder, inspection.work_order_id) if inspection.work_order_id else None
+        original, parent = inspected, None
+        if inspected is not None and inspected.kind == "rework":
+            parent = session.scalar(select(ReworkOrder).where(ReworkOrder.work_order_id == inspected.id))
+        if parent is not None and parent.original_work_order_id is not None:
+            # a failed re-inspection: the next rework order is traced to the same original work order
+            original = session.get(WorkOrder, parent.original_work_order_id) or original
         ro = _new(session, source="nonconformance", product_id=nonconformance.product_id,
                   quantity=dec(nonconformance.quantity), lot_id=nonconformance.lot_id or inspection.lot_id,
-                  location_id=_waiting_at(session, inspection),
-                  original=original if parent is None else session.get(WorkOrder, parent.original_work_order_id) or original,
+                  location_id=_waiting_at(session, inspection), original=original,
                   inspection_id=inspection.id, nonconformance_id=nonconformance.id,
                   parent_id=parent.id if parent is not None else None,
                   due_date=original.due_date if original is not None else None)
         if parent is not None:
             ro.sales_order_id, ro.sales_order_line_id = parent.sales_order_id, parent.sales_order_line_id
             ro.region_code, ro.operation_ids = parent.region_code, parent.operation_ids
-        op_id, wc_id = getattr(inspection, "library_operation_id", None), getattr(inspection, "work_center_id", None)
-        operator = None
-        step_id = getattr(inspection, "operation_id", None)
-        if step_id is None and original is not None:
-            last = _last_operation(session, original.id)
+        # who and what: the inspected operation (in-process), else the last operation of the
+        # inspected work order (final; for a failed re-inspection, the rework's), and its operator
+        op_id, wc_id, step_id, operator = (inspection.library_operation_id, inspection.work_center_id,
+                                           inspection.operation_id, None)
+        if step_id is None and inspected is not None:
+            last = _last_operation(session, inspected.id)
             if last is not None:
                 step_id, op_id, wc_id = last.id, op_id or last.operation_id, wc_id or last.work_center_id
         if step_id is not None:
             operator = _operator_of(session, step_id)
         ro.responsible_operation_id, ro.responsible_work_center_id = op_id, wc_id
         ro.responsible_operator = operator
-        if getattr(inspection, "stage", None) == "receipt":  # goods received from a supplier: its lot
+        if inspection.stage == "receipt":  # goods received from a supplier: its lot
             ro.responsible_supplier_lot_id = ro.lot_id
         session.flush()
     return _published(session, ro)
