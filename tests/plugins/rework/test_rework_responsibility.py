@@ -8,6 +8,8 @@ import datetime as dt
 
 from mrp.helpers import new_work_order
 
+from tenon.testing import count_statements
+
 from .helpers import (
     CANCEL_RO,
     CAUSE,
@@ -115,6 +117,16 @@ def test_responsibility_stats_group_count_quantity_hours_and_material_cost(make_
     assert rp.error(CREATE_RO, {"i": {"quantity": "1"}})["extensions"]["code"] == "VALIDATION"
     assert rp.error(RELEASE_RO, {"id": ro1["id"]})["extensions"]["code"] == "INVALID_STATE"
     assert rp.error(RO, {"id": "99999"})["extensions"]["code"] == "NOT_FOUND"
+
+    # nested fields are batched: the statements of a page do not grow with its size
+    page = f"""query($n: Int) {{ reworkOrders(first: $n) {{ nodes {{ number product {{ code }} hours materialCost
+        workOrderNumber materials {{ product {{ code }} }} responsibility {{ cause {{ code }} }} }} }} }}"""
+    counts = []
+    for n in (3, 5):  # both pages hold a released one (work order, requisition, material, cause)
+        with count_statements(site.app) as statements:
+            assert len(site.planner.ok(page, {"n": n})["reworkOrders"]["nodes"]) == n
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
 
 
 def test_a_sales_rep_sees_the_rework_orders_of_her_regions_sales_orders_only(make_app, make_client):
