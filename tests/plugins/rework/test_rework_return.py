@@ -11,6 +11,7 @@ from .helpers import (
     LEVELS,
     ORDER,
     RELEASE_RO,
+    RESPONSIBILITY,
     RO,
     SHIP,
     WO_OPS,
@@ -40,8 +41,10 @@ def test_a_customer_return_is_received_reworked_and_reinspected(make_app, make_c
 
     returns = site.wh.ok(LOCATION, {"i": {"code": "WH/RETURNS", "name": "Returns"}})["locationCreate"]["id"]
     line = so["lines"][0]["id"]
-    ro = site.salesmgr.ok(CREATE_RO, {"i": {"salesOrderLineId": line, "quantity": "2", "returnsLocationId": returns,
-                                           "responsibility": {"notes": "customer found a scratched bore"}}})["reworkOrderCreate"]
+    ro = site.salesmgr.ok(CREATE_RO, {"i": {"salesOrderLineId": line, "quantity": "2",
+                                           "returnsLocationId": returns}})["reworkOrderCreate"]
+    assessed = site.qm.ok(RESPONSIBILITY, {"id": ro["id"], "i": {"notes": "customer found a scratched bore"}})
+    assert assessed["reworkOrderSetResponsibility"]["responsibility"]["notes"] == "customer found a scratched bore"
     assert (ro["source"], ro["state"], ro["salesOrderId"], ro["regionCode"], ro["locationId"]) == (
         "CUSTOMER_RETURN", "OPEN", so["id"], "west", returns)
     assert ro["originalWorkOrderId"] == so["wo"]["id"] and ro["lotId"] is not None   # the lot that was shipped

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from tenon.core.errors import ValidationError
+from tenon.core.db import current_actor
+from tenon.core.errors import Forbidden, ValidationError
 from tenon.graphql.permissions import allowed
 
 from ..services import causes, execution, rework_orders
@@ -34,7 +35,16 @@ def _materials(rows: list[ReworkMaterialInput] | None) -> list[dict[str, Any]] |
     return [{"product_id": m.product_id, "quantity": m.quantity, "unit_cost": m.unit_cost} for m in rows]
 
 
+def _may_assess(session: Any) -> None:
+    """Responsibility is the quality manager's call (``assess``), also when given at creation."""
+    actor = current_actor(session)
+    if actor is not None and not session.info["app"].access.can(actor, "rework.order", "assess"):
+        raise Forbidden("not allowed: assess on rework.order (responsibility)", field="responsibility")
+
+
 def _create(session: Any, i: ReworkOrderCreateInput) -> Any:
+    if i.responsibility is not None:
+        _may_assess(session)
     sources = [n for n, v in (("workOrderId", i.work_order_id), ("salesOrderLineId", i.sales_order_line_id)) if v is not None]
     if len(sources) > 1 or (not sources and i.lot_id is None):
         raise ValidationError("give exactly one of workOrderId, lotId, salesOrderLineId", field="workOrderId")
