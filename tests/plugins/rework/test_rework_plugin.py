@@ -141,3 +141,27 @@ def test_no_module_outside_the_rework_plugin_imports_it(tmp_path):
     fake = tmp_path / "fake.py"
     fake.write_text("from tenon.plugins import rework\nimport tenon.plugins.rework.models\n", encoding="utf-8")
     assert _imports_rework(fake) == [1, 2]
+
+
+def _asks_for_rework(path: Path) -> list[int]:
+    """Lines of calls with ``plugins=[..., "rework", ...]`` (a site with rework installed)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg == "plugins" and isinstance(kw.value, (ast.List, ast.Tuple)) and any(
+                        isinstance(e, ast.Constant) and e.value == "rework" for e in kw.value.elts):
+                    out.append(node.lineno)
+    return out
+
+
+def test_no_other_test_installs_rework_so_ci_can_run_them_without_it(tmp_path):
+    """CI re-runs only the tests that install every plugin on sites without rework; that covers
+    the suite minus rework's tests only while no other test asks for rework by name."""
+    own = REPO / "tests" / "plugins" / "rework"
+    bad = [f"{p.relative_to(REPO)}:{n}" for p in sorted((REPO / "tests").rglob("*.py"))
+           if not p.is_relative_to(own) for n in _asks_for_rework(p)]
+    assert bad == []
+    fake = tmp_path / "fake.py"
+    fake.write_text('app = make_app(plugins=["stock", "rework"])\n', encoding="utf-8")
+    assert _asks_for_rework(fake) == [1]
