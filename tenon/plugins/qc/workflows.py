@@ -5,8 +5,9 @@ Inspection::
     open ──pass──▶ passed
       └───fail───▶ failed
 
-Both notify ``tenon_qc_inspection_recorded`` (owned by qc) and publish ``qc.inspection.passed`` /
-``qc.inspection.failed`` after commit.
+After either, :mod:`.services.inspections` releases the goods (or opens the nonconformance), then
+notifies ``tenon_qc_inspection_recorded`` (owned by qc) once and publishes
+``qc.inspection.passed`` / ``qc.inspection.failed``.
 
 Nonconformance::
 
@@ -25,8 +26,8 @@ INSPECTION = Workflow(
     name="qc.inspection", label="inspection", subject="inspection",
     states=("open", "passed", "failed"),
     transitions=[
-        Transition("pass", ("open",), "passed", verb="passed", after="tenon_qc_inspection_recorded"),
-        Transition("fail", ("open",), "failed", verb="failed", after="tenon_qc_inspection_recorded"),
+        Transition("pass", ("open",), "passed", verb="passed"),
+        Transition("fail", ("open",), "failed", verb="failed"),
     ],
 )
 

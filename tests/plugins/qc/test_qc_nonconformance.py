@@ -91,6 +91,7 @@ class FakeRework:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str]] = []
+        self.recorded: list[tuple[str, str, bool]] = []
 
     @hookimpl
     def tenon_plugin_info(self):
@@ -107,6 +108,10 @@ class FakeRework:
                                  operation_ids=[assy])
         self.calls.append((nonconformance.state, inspection.state, inspection.stage))
 
+    @hookimpl
+    def tenon_qc_inspection_recorded(self, session, inspection):
+        self.recorded.append((inspection.stage, inspection.state, inspection.reinspection))
+
 
 def test_rework_disposition_and_the_reinspection_of_the_rework_order(make_app, make_client):
     """KQ with in-process (after TURNQ) and final plans. WO of 4: the in-process inspection fails,
@@ -114,7 +119,8 @@ def test_rework_disposition_and_the_reinspection_of_the_rework_order(make_app, m
     nothing in stock to move at that stage). Then the final inspection fails; with a rework plugin installed the inspector
     chooses rework: the hook runs in the transaction (the nonconformance dispositioned), the lot
     stays held, a rework work order exists. It runs, finishes, and gets its own final inspection,
-    marked a re-inspection; when that passes, the rework's lot is released."""
+    marked a re-inspection; when that passes, the rework's lot is released. The owned hook
+    tenon_qc_inspection_recorded was notified once per final result."""
     rework = FakeRework()
     site = qc_site(make_app, make_client, plugins=["stock", "mrp", "qc", "fakerework"], extra_plugins=[rework])
     build_inspected_product(site)
@@ -154,6 +160,7 @@ def test_rework_disposition_and_the_reinspection_of_the_rework_order(make_app, m
     assert record_all(site.insp, re, VIS="pass")["state"] == "PASSED"
     rw_lot = site.planner.ok(WO, {"id": rw["id"]})["workOrder"]["lotId"]
     assert site.insp.ok(RELEASE_STATUS, {"lot": rw_lot}) == {"lotReleaseStatus": "released"}
+    assert rework.recorded == [("in_process", "failed", False), ("final", "failed", False), ("final", "passed", True)]
     closed = site.qm.ok("mutation($id: ID!) { nonconformanceClose(id: $id) { state closedAt } }",
                         {"id": got["id"]})["nonconformanceClose"]
     assert closed["state"] == "CLOSED" and closed["closedAt"]

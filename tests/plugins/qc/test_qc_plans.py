@@ -105,11 +105,12 @@ def test_a_plan_change_makes_a_version_and_never_changes_past_results(make_app, 
 
 def test_sampling_sizes_and_which_plan_applies(make_app, make_client):
     """Sample sizes (the worked examples of services/sampling.py): all of 120 → 120; first 5 of 3 →
-    3; every 10th of 125 → 13; 2.5 % of 120 → 3; 10 % of 41 → 5. A percentage of 0 is refused.
+    3; every 10th of 125 → 13; 2.5 % of 120 → 3; 10 % of 41 → 5; all of 5000 → 1000 (the declared
+    cap). A percentage of 0 and a plan of 101 check items (at most 100) are refused.
     A product's own plan wins over its category's, the nearer category over its parent."""
     site = qc_site(make_app, make_client)
     cases = [("ALL", None, 120, 120), ("FIRST_N", "5", 3, 3), ("EVERY_NTH", "10", 125, 13),
-             ("PERCENT", "2.5", 120, 3), ("PERCENT", "10", 41, 5)]
+             ("PERCENT", "2.5", 120, 3), ("PERCENT", "10", 41, 5), ("ALL", None, 5000, 1000)]
     for n, (method, value, qty, size) in enumerate(cases):
         p = plan(site, f"QP-{n}", "RECEIPT", product="BOLT", sampling={"method": method, "value": value})
         assert manual(site, "BOLT", qty, p["id"])["sampleSize"] == size, (method, value, qty)
@@ -117,6 +118,10 @@ def test_sampling_sizes_and_which_plan_applies(make_app, make_client):
                         {"i": {"code": "QP-X", "name": "x", "stage": "RECEIPT", "productId": site.ids["BOLT"],
                                "sampling": {"method": "PERCENT", "value": "0"}, "items": [BORE]}})
     assert (err["extensions"]["code"], err["extensions"]["field"]) == ("VALIDATION", "sampling.value")
+    too_many = site.qm.error("mutation($i: InspectionPlanCreateInput!) { inspectionPlanCreate(input: $i) { id } }",
+                             {"i": {"code": "QP-Y", "name": "y", "stage": "RECEIPT", "productId": site.ids["BOLT"],
+                                    "items": [{**VISUAL, "code": f"C{n}"} for n in range(101)]}})
+    assert (too_many["extensions"]["code"], too_many["extensions"]["field"]) == ("VALIDATION", "items")
 
     metal = seed_category(site.app, "METAL")
     steel = seed_category(site.app, "STEEL-CAT", parent="METAL")

@@ -14,7 +14,7 @@
 
 The gate (:func:`check_shipment`, stock's ``tenon_stock_shipment_confirming``): a line is
 refused when it names a lot that is held (quarantined, or finished and not released), or when,
-for its product, ``on hand at the shipment's location − held finished quantity`` is less than
+for its product, ``on hand at the shipment's location − held finished quantity there`` is less than
 what the shipment takes of that product. Worked example: 100 KA in lot WO-1 are held (final
 inspection open) and 30 KA from an earlier released lot are on hand: a shipment of 30 KA
 without a lot passes (130 − 100 = 30), one of 31 is refused, one naming lot WO-1 is refused.
@@ -140,10 +140,10 @@ def release_status(session: Session, lot_id: int) -> str:
     return "not_inspected"
 
 
-def held_quantity(session: Session, product_id: int) -> Decimal:
-    """Finished goods of a product held for their final release (not in quarantine)."""
+def held_quantity(session: Session, product_id: int, location_id: int) -> Decimal:
+    """Finished goods of a product at a location held for their final release (not in quarantine)."""
     return dec(session.scalar(select(func.coalesce(func.sum(Hold.quantity), 0)).where(
-        Hold.product_id == product_id, Hold.state == "held", Hold.kind == "release")))
+        Hold.product_id == product_id, Hold.state == "held", Hold.kind == "release", Hold.location_id == location_id)))
 
 
 def check_shipment(session: Session, shipment: Any) -> None:
@@ -156,7 +156,7 @@ def check_shipment(session: Session, shipment: Any) -> None:
         wanted[ln.product_id] = wanted.get(ln.product_id, Decimal(0)) + dec(ln.quantity)
     short: dict[int, tuple[Decimal, Decimal]] = {}
     for pid, q in wanted.items():
-        held = held_quantity(session, pid)
+        held = held_quantity(session, pid, shipment.from_location_id)
         if held > 0:
             free = on_hand(session, pid, shipment.from_location_id) - held
             if q > free:
