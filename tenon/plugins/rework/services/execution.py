@@ -30,6 +30,7 @@ from tenon.plugins.mrp import (
     create_work_order,
     release_work_order,
 )
+from tenon.plugins.qc import Hold, Nonconformance, close_nonconformance
 from tenon.plugins.stock import (
     Requisition,
     approve_requisition,
@@ -40,8 +41,6 @@ from tenon.plugins.stock import (
     record_consumption,
     virtual_location,
 )
-
-from tenon.plugins.qc import Hold, Nonconformance, close_nonconformance
 
 from ..models import ReworkMaterial, ReworkOrder
 from ..workflows import REWORK_ORDER
