@@ -110,6 +110,8 @@ BY_STAGE = """query($p: ID!) { inspections(productId: $p, stage: RECEIPT) { node
 
 def test_received_goods_that_fail_are_reworked_from_quarantine_with_the_supplier_lot_responsible(make_app, make_client):
     site = rework_site(make_app, make_client, plugins=["stock", "mrp", "qc", "rework"])
+    stray = site.planner.ok("""mutation($i: OperationCreateInput!) { mrpOperationCreate(input: $i) { id } }""",
+                            {"i": {"code": "PAINT", "name": "Painting", "workCenterId": site.ids["ASM"]}})["mrpOperationCreate"]["id"]
     site.qm.ok("""mutation($i: InspectionPlanCreateInput!) { inspectionPlanCreate(input: $i) { id } }""",
                {"i": {"code": "KA-IN", "name": "Knuckle incoming", "stage": "RECEIPT", "productId": site.ids["KA"],
                       "items": [{"code": "LOOK", "kind": "PASS_FAIL"}]}})
@@ -125,6 +127,14 @@ def test_received_goods_that_fail_are_reworked_from_quarantine_with_the_supplier
     assert ro["locationId"] == next(n["id"] for n in quarantine if n["code"] == "QC-QUARANTINE")
     assert (ro["originalWorkOrderId"], ro["responsibility"]["supplierLotId"], ro["lotId"]) == (None, insp["lotId"], insp["lotId"])
 
+    # an operation that is not in the routing is refused at release, and nothing changes
+    site.rp.ok("mutation($i: ReworkOrderUpdateInput!) { reworkOrderUpdate(input: $i) { id } }",
+               {"i": {"id": ro_id, "operationIds": [site.ids["TURN"], stray]}})
+    bad = site.rp.error(RELEASE_RO, {"id": ro_id})
+    assert (bad["extensions"]["field"], bad["extensions"]["details"]) == ("operationIds", {"unknown": [stray]})
+    assert site.rp.ok(RO, {"id": ro_id})["reworkOrder"]["state"] == "OPEN"
+    site.rp.ok("mutation($i: ReworkOrderUpdateInput!) { reworkOrderUpdate(input: $i) { id } }",
+               {"i": {"id": ro_id, "operationIds": None}})
     released = site.rp.ok(RELEASE_RO, {"id": ro_id})["reworkOrderRelease"]   # no original: the full routing
     rwo = site.planner.ok(WO_OPS, {"id": released["workOrderId"]})["workOrder"]
     assert (rwo["kind"], rwo["parentId"], [o["name"] for o in rwo["operations"]]) == ("rework", None, ["Turning", "Assembly"])

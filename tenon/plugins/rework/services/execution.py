@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 
 from tenon.core.access import scopes_lifted
 from tenon.core.db import utcnow
+from tenon.core.errors import ValidationError
 from tenon.core.ids import get_record
 from tenon.plugins.mrp import (
     WorkOrder,
+    WorkOrderOperation,
     cancel_work_order,
     create_linked_work_order,
     create_work_order,
@@ -61,6 +63,13 @@ def release(session: Session, rework_order_id: Any) -> ReworkOrder:
                                origin_id=ro.sales_order_id, origin_line_id=ro.sales_order_line_id,
                                operation_subset=ro.operation_ids, with_materials=False)
     release_work_order(session, wo.id)
+    if ro.operation_ids:
+        copied = set(all_rows(session, select(WorkOrderOperation.operation_id)
+                              .where(WorkOrderOperation.work_order_id == wo.id)))
+        missing = [o for o in ro.operation_ids if o not in copied]
+        if missing:  # mrp keeps only the routing's operations; the rest would silently not be redone
+            raise ValidationError("operations must be in the product's active routing", field="operationIds",
+                                  details={"unknown": [str(o) for o in missing]})
     ro.work_order_id = wo.id
     _take_from_holds(session, ro)
     production = virtual_location(session, "production")

@@ -69,9 +69,9 @@ def _published(session: Session, ro: ReworkOrder) -> ReworkOrder:
 def _operations(session: Session, operation_ids: Sequence[Any] | None) -> list[int] | None:
     if operation_ids is None:
         return None
-    ids = [decode_id(o, f"operationIds[{i}]") for i, o in enumerate(operation_ids)]
-    if not ids or len(ids) > 100:
+    if not operation_ids or len(operation_ids) > 100:
         raise ValidationError("give 1 to 100 operations to redo (or none for all)", field="operationIds")
+    ids = [decode_id(o, f"operationIds[{i}]") for i, o in enumerate(operation_ids)]
     known = set(session.scalars(select(Operation.id).where(Operation.id.in_(ids))))
     missing = [i for i in ids if i not in known]
     if missing:
