@@ -59,6 +59,16 @@ def tenon_workflows(app):
 
 
 @hookimpl
+def tenon_event_subscribers(app):
+    from tenon.core.events import Subscriber
+
+    from .events import ReworkOrderCreated
+    from .services import notices
+
+    return [Subscriber(ReworkOrderCreated, notices.on_created, name="rework.notify_created")]
+
+
+@hookimpl
 def tenon_row_scopes(app):
     # `region`: the rework orders of the sales orders the user may read (orders' region scope);
     # without orders there are none, so a region-scoped user sees no rework order.

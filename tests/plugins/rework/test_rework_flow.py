@@ -7,6 +7,8 @@ work order finished → qc's re-inspection passes → the order's shipment is al
 
 from __future__ import annotations
 
+from tenon.testing import wait_for_outbox
+
 from .helpers import (
     CLOSE_ORDER,
     CONFIRM_SHIPMENT,
@@ -28,6 +30,7 @@ from .helpers import (
     sales,
 )
 
+NOTES = "query { notifications(first: 50) { nodes { title event } } }"
 LOT_RW = "query($id: ID!) { lot(id: $id) { code reworkOrders { number } } }"
 WO_RW = "query($id: ID!) { workOrder(id: $id) { reworkOrders { number state } } }"
 AUDIT = """query { auditLog(first: 200) { nodes { tableName action } } }"""
@@ -62,6 +65,13 @@ def test_failed_final_inspection_is_reworked_reinspected_and_shipped(make_app, m
     assert got["responsibility"]["operationId"] == site.ids["ASSY"]
     assert got["responsibility"]["workCenterId"] == site.ids["ASM"]
     assert got["responsibility"]["operator"] == "op_asm"
+
+    # after commit the rework planners and the responsible work center's lead are told
+    wait_for_outbox(site.app)
+    titles = {name: [n["title"] for n in site.clients[name].ok(NOTES)["notifications"]["nodes"]
+                     if n["event"] == "rework.order.created"] for name in ("rp", "lead")}
+    assert titles == {"rp": [f"Rework order {got['number']} opened (10 pcs, nonconformance)"],
+                      "lead": [f"Rework order {got['number']} opened (10 pcs, nonconformance): ASM is held responsible"]}
 
     # the links appear on the original's types
     assert site.rp.ok(WO_RW, {"id": wo["id"]})["workOrder"]["reworkOrders"] == [{"number": got["number"], "state": "OPEN"}]

@@ -19,6 +19,7 @@ from tenon.core.installer import install, uninstall
 from tenon.core.kernel import Tenon
 from tenon.core.models import CasbinRule, InstalledPlugin, SequenceCounter, SequenceDef
 from tenon.core.testing import create_user
+from tenon.testing import wait_for_outbox
 
 from .helpers import CAUSE, CREATE_RO, finish, inspect as qc_inspect, make, order, rework_site, sales
 
@@ -99,6 +100,7 @@ def test_install_and_uninstall_on_a_site_with_data_touch_nothing_else(make_app, 
     assert [(e["action"], e["actor"]) for e in log] == [("create", "quality")]
     assert admin.ok(AUDIT, {"t": "rework_cause"})["auditLog"]["nodes"][0]["actor"] == "quality"
 
+    wait_for_outbox(site.app)               # rework's after-commit notification is delivered
     uninstall(elsewhere, "rework")
     assert _rework_traces(site.app) == {"tables": [], "rules": [], "sequences": [], "record": []}
     assert _snapshot(site.app) == before

@@ -6,5 +6,6 @@
 - :mod:`.execution`: release (the rework work order, the goods into production, the
   requisition), the re-inspection, closing and cancelling;
 - :mod:`.stats`: responsibility statistics;
+- :mod:`.notices`: after-commit notifications (rework planners, the responsible work center's lead);
 - :mod:`._common`: numbers, text, partner checks.
 """
