@@ -161,3 +161,36 @@ def test_incoming_lot_is_quarantined_until_it_passes_on_a_site_without_mrp(make_
     assert (on_hand(site.clerk, steel, stock_loc), on_hand(site.clerk, steel, locs["QC-QUARANTINE"])) == (50, 100)
     assert site.clerk.ok(CONFIRM_SHIPMENT, {"id": pick["id"]})["shipmentConfirm"]["state"] == "done"
     assert {i["stage"] for i in inspections(site)} == {"RECEIPT"}
+
+
+def finish_kq(site, quantity: int) -> dict:
+    wo = site.planner.ok("mutation($i: WorkOrderCreateInput!) { workOrderCreate(input: $i) { id number } }",
+                         {"i": {"productId": site.ids["KQ"], "quantity": str(quantity)}})["workOrderCreate"]
+    ops = site.planner.ok("mutation($id: ID!) { workOrderRelease(id: $id) { operations { id } } }",
+                          {"id": wo["id"]})["workOrderRelease"]["operations"]
+    report(site.op_cnc, ops[0]["id"], quantity)
+    report(site.op_asm, ops[1]["id"], quantity)
+    site.planner.ok(FINISH_WO, {"id": wo["id"], "b": False})
+    return {**wo, "lotId": site.planner.ok(WO, {"id": wo["id"]})["workOrder"]["lotId"]}
+
+
+def test_a_picked_shipment_is_checked_on_the_lots_stock_reserved(make_app, make_client):
+    """Lot A (4 KQ) waits for its final inspection, lot B (6 KQ, made later) passed: 10 on hand,
+    4 held, so 5 without a lot pass the quantity rule. Picking reserves first-in first-out: lot A
+    first, so confirming is NOT_RELEASED naming lot A ("picked lot not released"). A shipment of
+    lot B confirms."""
+    site = qc_site(make_app, make_client)
+    build_inspected_product(site)
+    plan(site, "QP-KQ-FINAL", "FINAL", product="KQ", items=[VISUAL], sampling={"method": "FIRST_N", "value": "1"})
+    a, b = finish_kq(site, 4), finish_kq(site, 6)
+    record_all(site.insp, inspections(site, stage="FINAL", wo=b["id"])[0], VIS="pass")
+    assert [site.insp.ok(RELEASE_STATUS, {"lot": w["lotId"]})["lotReleaseStatus"] for w in (a, b)] == ["held", "released"]
+    s = new_shipment(site.clerk, [{"productId": site.ids["KQ"], "quantity": "5"}])
+    site.clerk.ok("mutation($id: ID!) { shipmentPick(id: $id) { id } }", {"id": s["id"]})
+    err = site.clerk.error(CONFIRM_SHIPMENT, {"id": s["id"]})
+    assert err["extensions"]["code"] == "NOT_RELEASED"
+    assert [(ln["lineId"], ln["lot"], ln["reason"]) for ln in err["extensions"]["details"]["lines"]] == [
+        (s["lines"][0]["id"], a["number"], "picked lot not released")]
+    site.boss.ok("mutation($id: ID!) { shipmentCancel(id: $id) { id } }", {"id": s["id"]})  # frees lot B's reservation
+    named = new_shipment(site.clerk, [{"productId": site.ids["KQ"], "quantity": "5", "lotId": b["lotId"]}])
+    assert site.clerk.ok(CONFIRM_SHIPMENT, {"id": named["id"]})["shipmentConfirm"]["state"] == "done"

@@ -15,7 +15,8 @@
 The gate (:func:`check_shipment`, stock's ``tenon_stock_shipment_confirming``): a line is
 refused when it names a lot that is held (quarantined, or finished and not released), or when,
 for its product, ``on hand at the shipment's location − held finished quantity there`` is less than
-what the shipment takes of that product. Worked example: 100 KA in lot WO-1 are held (final
+what the shipment takes of that product, or, for a picked shipment, when a lot stock reserved for a
+line (first-in first-out) is held. Worked example: 100 KA in lot WO-1 are held (final
 inspection open) and 30 KA from an earlier released lot are on hand: a shipment of 30 KA
 without a lot passes (130 − 100 = 30), one of 31 is refused, one naming lot WO-1 is refused.
 ``NOT_RELEASED`` names every refused line; nothing changes.
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from tenon.plugins.stock import (
     Location,
     Lot,
+    Move,
     Product,
     ShipmentLine,
     default_stock_location,
@@ -161,19 +163,28 @@ def check_shipment(session: Session, shipment: Any) -> None:
             free = on_hand(session, pid, shipment.from_location_id) - held
             if q > free:
                 short[pid] = (held, max(free, Decimal(0)))
+    # a picked shipment's lots are known: the reserved moves stock chose (first-in first-out)
+    picked: dict[int, set[int]] = {}
+    for line_id, lot_id in session.execute(select(Move.origin_line_id, Move.lot_id).where(
+            Move.origin_type == "stock.shipment", Move.origin_id == shipment.id, Move.state == "reserved",
+            Move.lot_id.is_not(None))):
+        picked.setdefault(line_id, set()).add(lot_id)
     for ln in lines:
-        reason = None
-        if ln.lot_id is not None:
-            status = release_status(session, ln.lot_id)
+        reason, bad_lot = None, ln.lot_id
+        for lot_id, how in ([(ln.lot_id, "lot")] if ln.lot_id is not None else
+                            [(x, "picked lot") for x in sorted(picked.get(ln.id, ()))]):
+            status = release_status(session, lot_id)
             if status in ("quarantined", "held"):
-                reason = "lot quarantined" if status == "quarantined" else "lot not released"
+                reason = f"{how} {'quarantined' if status == 'quarantined' else 'not released'}"
+                bad_lot = lot_id
+                break
         if reason is None and ln.product_id in short:
             reason = "finished goods not released"
         if reason is not None:
             code = session.scalar(select(Product.code).where(Product.id == ln.product_id))
-            lot = session.scalar(select(Lot.code).where(Lot.id == ln.lot_id)) if ln.lot_id else None
+            lot = session.scalar(select(Lot.code).where(Lot.id == bad_lot)) if bad_lot else None
             refused.append({"lineId": str(ln.id), "productId": str(ln.product_id), "product": code,
-                            "lotId": str(ln.lot_id) if ln.lot_id else None, "lot": lot,
+                            "lotId": str(bad_lot) if bad_lot else None, "lot": lot,
                             "quantity": f"{dec(ln.quantity):f}", "reason": reason})
     if refused:
         names = ", ".join(f"{r['product']}{' lot ' + r['lot'] if r['lot'] else ''} ({r['reason']})" for r in refused)

@@ -24,15 +24,15 @@ from sqlalchemy.orm import Session
 from tenon.core.db import utcnow
 from tenon.core.errors import InvalidState, NotFound, ValidationError
 from tenon.core.events import publish
-from tenon.core.ids import decode_id, get_record
+from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
 from tenon.plugins.stock import Lot, Product
 
 from ..events import InspectionCreated, InspectionFailed, InspectionPassed
-from ..models import STAGES, CheckItem, Inspection, InspectionPlan, InspectionResult, PlanVersion
+from ..models import STAGES, Inspection, InspectionPlan, InspectionResult
 from ..workflows import INSPECTION
 from . import holds
-from ._common import actor_name, dec, text
+from ._common import actor_name, dec
 from .plans import current_version, items_of, plan_for
 from .sampling import sample_size
 from .tolerances import evaluate
@@ -172,6 +172,3 @@ def _unblock(session: Session, insp: Inspection) -> None:
 
 unblock_after_disposition = _unblock
 
-
-def waiting(session: Session, inspection_ids: Sequence[int]) -> list[Inspection]:
-    return list(session.scalars(select(Inspection).where(Inspection.id.in_(list(inspection_ids)))))

@@ -28,7 +28,7 @@ from tenon.core.sequences import next_number
 
 from ..errors import DispositionUnavailable
 from ..events import NonconformanceDisposed
-from ..models import DISPOSITIONS, Inspection, InspectionResult, CheckItem, Nonconformance
+from ..models import DISPOSITIONS, CheckItem, Inspection, InspectionResult, Nonconformance
 from ..workflows import NONCONFORMANCE
 from . import holds
 from ._common import actor_name, text

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from tenon.plugins.stock import ProductType, load_product
 
-from ...models import Inspection, InspectionResult, Nonconformance
+from ...models import Inspection, Nonconformance
 from ..loaders import (
     item_by_id,
     nonconformances_by_inspection,
