@@ -88,6 +88,9 @@ def test_failed_final_inspection_is_reworked_reinspected_and_shipped(make_app, m
     assert released["state"] == "IN_REWORK" and released["workOrderState"] == "released"
     rwo = site.planner.ok(WO_OPS, {"id": released["workOrderId"]})["workOrder"]
     assert (rwo["kind"], rwo["parentId"], [o["name"] for o in rwo["operations"]]) == ("rework", wo["id"], ["Assembly"])
+    serves = "query($id: ID!) { workOrder(id: $id) { reworkOrder { number } } }"
+    assert site.rp.ok(serves, {"id": rwo["id"]})["workOrder"]["reworkOrder"] == {"number": got["number"]}
+    assert site.rp.ok(serves, {"id": wo["id"]})["workOrder"]["reworkOrder"] is None
 
     site.clerk.ok("mutation($id: ID!) { requisitionIssue(id: $id) { state } }", {"id": released["requisitionId"]})
     make(site, {"id": rwo["id"]}, 10, minutes=45)

@@ -105,6 +105,7 @@ def test_install_and_uninstall_on_a_site_with_data_touch_nothing_else(make_app, 
     assert _rework_traces(site.app) == {"tables": [], "rules": [], "sequences": [], "record": []}
     assert _snapshot(site.app) == before
     assert "reworkOrders" not in _fields(admin, "WorkOrder") | _fields(admin, "SalesOrder") | _fields(admin, "Lot")
+    assert "reworkOrder" not in _fields(admin, "WorkOrder")
     assert not {"reworkQuantity", "reworkedQuantity"} & _fields(admin, "OrderLineProgress")
     assert admin.ok(TYPE, {"t": "ReworkOrder"})["__type"] is None
     assert admin.error("{ reworkOrders { totalCount } }")["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -1,4 +1,5 @@
-"""Fields rework contributes onto other plugins' types: ``WorkOrder.reworkOrders`` (mrp),
+"""Fields rework contributes onto other plugins' types: ``WorkOrder.reworkOrders`` and
+``WorkOrder.reworkOrder`` (mrp),
 ``Lot.reworkOrders`` (stock) and, when orders is installed, ``SalesOrder.reworkOrders`` and
 ``OrderLineProgress.reworkQuantity``/``reworkedQuantity``. They are part of the schema while
 rework is installed and leave it when it is uninstalled."""
@@ -29,6 +30,12 @@ async def _load(info: Info, name: str, fn: Any, key: Any) -> list[ReworkOrderTyp
 async def work_order_rework_orders(root: Any, info: Info) -> list[ReworkOrderType]:
     """``root`` is mrp's ``WorkOrder`` object."""
     return await _load(info, "rework.by_original_work_order", loaders.by_original_work_order, root.id)
+
+
+async def work_order_rework_order(root: Any, info: Info) -> ReworkOrderType | None:
+    """The rework order a rework work order carries out (``root`` is mrp's ``WorkOrder``)."""
+    rows = await _load(info, "rework.by_work_order", loaders.by_work_order, root.id)
+    return rows[0] if rows else None
 
 
 async def lot_rework_orders(root: Any, info: Info) -> list[ReworkOrderType]:
@@ -66,7 +73,9 @@ def extensions(with_orders: bool) -> dict[str, list[Any]]:
     """Fresh field objects for one schema (a field belongs to one schema)."""
     out: dict[str, list[Any]] = {
         "WorkOrder": [_field(work_order_rework_orders, "reworkOrders",
-                             "Rework orders of what this work order made (rework plugin).")],
+                             "Rework orders of what this work order made (rework plugin)."),
+                      _field(work_order_rework_order, "reworkOrder",
+                             "For a work order of kind `rework`: the rework order it carries out (rework plugin).")],
         "Lot": [_field(lot_rework_orders, "reworkOrders", "Rework orders of this lot (rework plugin).")],
     }
     if with_orders:

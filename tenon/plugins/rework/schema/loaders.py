@@ -73,6 +73,7 @@ def _by(column: Any) -> Any:
 
 
 by_original_work_order = _by(ReworkOrder.original_work_order_id)
+by_work_order = _by(ReworkOrder.work_order_id)
 by_lot = _by(ReworkOrder.lot_id)
 by_sales_order = _by(ReworkOrder.sales_order_id)
 by_sales_order_line = _by(ReworkOrder.sales_order_line_id)
