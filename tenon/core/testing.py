@@ -13,6 +13,11 @@ The database is SQLite unless ``TENON_TEST_DATABASE_URL`` names a PostgreSQL
 server (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); then every site
 gets its own database there, and an unreachable server fails the run instead of
 skipping.
+
+``TENON_TEST_WITHOUT_PLUGINS=rework`` (comma-separated names) runs the suite on sites where
+those plugins are not installed: ``make_app()`` (every plugin) leaves them, and every plugin
+that depends on them, out; a test that asks for one by name is skipped. CI runs the suite
+minus a plugin's own tests this way, to show that the rest does not need it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,36 @@ from tenon.core.kernel import Tenon
 from tenon.core.site import Site
 
 ENV_URL = "TENON_TEST_DATABASE_URL"
+ENV_WITHOUT = "TENON_TEST_WITHOUT_PLUGINS"
+
+
+def excluded_plugins() -> set[str]:
+    """Plugins ``TENON_TEST_WITHOUT_PLUGINS`` keeps off the test sites."""
+    return {p.strip() for p in os.environ.get(ENV_WITHOUT, "").split(",") if p.strip()}
+
+
+def _without(excluded: set[str], extra: list[Any]) -> list[str]:
+    """Every available plugin except ``excluded`` and those that need one of them."""
+    from tenon.core.plugins import KERNEL, discover
+
+    candidates = discover(extra)
+    out: set[str] = set()
+    for name in candidates:
+        if name == KERNEL:
+            continue
+        todo, seen, ok = [name], set(), True
+        while todo and ok:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in excluded:
+                ok = False
+            elif n in candidates:
+                todo.extend(candidates[n].info.dependency_names)
+        if ok:
+            out.add(name)
+    return sorted(out)
 
 
 def backend_url() -> str | None:
@@ -215,6 +250,13 @@ def make_app(_tenon_sites: Sites, tmp_path: Path) -> Iterator[Callable[..., Teno
                 settings: dict[str, Any] | None = None) -> Tenon:
         extra = list(extra_plugins)
         plist = None if plugins is None else list(plugins)
+        excluded = excluded_plugins()
+        if excluded:
+            allowed = _without(excluded, extra)
+            if plist is None:
+                plist = allowed
+            elif any(n not in allowed for n in plist if n != "core"):
+                pytest.skip(f"{ENV_WITHOUT}={','.join(sorted(excluded))}: this test needs a plugin left out")
         path = tmp_path / f"site{len(made)}"
         url, dbname = _tenon_sites.new(path, plist, extra)
         site = Site.create(path, database_url=url, overrides=settings)

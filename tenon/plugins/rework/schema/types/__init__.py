@@ -1,0 +1,1 @@
+"""rework's GraphQL output types, one module per entity."""
