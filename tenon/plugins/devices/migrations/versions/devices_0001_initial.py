@@ -39,7 +39,7 @@ def upgrade() -> None:
     sa.Column('messages_accepted', sa.Integer(), server_default='0', nullable=False),
     sa.Column('messages_rejected', sa.Integer(), server_default='0', nullable=False),
     sa.Column('last_message_error', sa.String(length=500), nullable=True),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', tenon.core.db.UTCDateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', tenon.core.db.UTCDateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
