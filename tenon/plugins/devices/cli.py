@@ -19,8 +19,14 @@ def devices() -> None:
 @click.option("--client-id", default=None, help="MQTT client id (default: tenon-devices-<random>).")
 @click.option("--tick", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
               help="Seconds between topic refreshes and silent-device checks.")
+@click.option("--serve", "serve_too", is_flag=True,
+              help="Also serve the GraphQL API (as `tenon serve`) in this process; the bridge runs once.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="With --serve: the port.")
+@click.option("--workers", default=1, show_default=True, type=int, help="With --serve: server worker processes.")
 @click.pass_context
-def mqtt(ctx: click.Context, broker: str, client_id: str | None, tick: float) -> None:
+def mqtt(ctx: click.Context, broker: str, client_id: str | None, tick: float, serve_too: bool, host: str, port: int,
+         workers: int) -> None:
     """Bridge machine messages from an MQTT broker to machine signals (runs until stopped)."""
     from .mqtt import Bridge
 
@@ -28,7 +34,16 @@ def mqtt(ctx: click.Context, broker: str, client_id: str | None, tick: float) ->
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     bridge = Bridge(app, broker, client_id=client_id, tick_seconds=tick)
     click.echo(f"bridging {broker} to {ctx.obj.site_dir} (Ctrl-C stops)", err=True)
-    bridge.run_forever()
+    if serve_too:
+        from tenon.graphql.cli import serve
+
+        bridge.start()
+        try:
+            ctx.invoke(serve, host=host, port=port, workers=workers)  # returns when the server stops
+        finally:
+            bridge.stop()
+    else:
+        bridge.run_forever()
     click.echo("stopped: " + ", ".join(f"{k} {v}" for k, v in sorted(bridge.stats.items())), err=True)
 
 
