@@ -2,9 +2,9 @@
 label printing over raw TCP 9100 and machine signals over MQTT.
 
 This module is the plugin's public API: a plugin that declares ``depends=("devices>=0.1",)``
-may import these names. ``queue_print(session, printer=..., data=..., copies=...)`` queues any
-:class:`tenon.plugins.stock.LabelData` on a registered printer (sent after commit through the
-outbox); ``touch_device(session, device)`` records a heartbeat.
+may import these names. ``queue_print(session, printer_code=..., target_kind=..., target_id=...,
+copies=...)`` queues a label on a registered printer (sent after commit through the outbox);
+``touch_device(session, device)`` records a sign of life.
 """
 
 from .events import DeviceSilenced, PrintJobQueued
