@@ -16,7 +16,8 @@ def devices() -> None:
 @devices.command("mqtt")
 @click.option("--broker", default="mqtt://127.0.0.1:1883", show_default=True,
               help="mqtt://[user[:password]@]host[:port] (mqtts:// for TLS).")
-@click.option("--client-id", default=None, help="MQTT client id (default: tenon-devices-<random>).")
+@click.option("--client-id", default=None, help="MQTT client id: a fixed one keeps a persistent session (messages wait while the bridge "
+                   "is down); default tenon-devices-<random>, a clean session.")
 @click.option("--tick", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
               help="Seconds between topic refreshes and silent-device checks.")
 @click.option("--serve", "serve_too", is_flag=True,

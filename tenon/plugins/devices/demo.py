@@ -1,6 +1,7 @@
-"""Deterministic demo data: the receiving dock's label printer ``ZT-RCV-1`` (a Zebra at
-192.0.2.10:9100, a documentation address: nothing listens there) and, with mrp, the machining
-center ``CNC07`` at work center CNC publishing on ``plant/cnc/CNC07/events``. Idempotent."""
+"""Deterministic demo data: the receiving dock's label printer ``ZT-RCV-1`` (at
+127.0.0.1:9100: point it at a real printer with ``deviceUpdate``, or listen with ``nc -l 9100``)
+and, with mrp, the machining center ``CNC07`` at work center CNC publishing on
+``plant/cnc/CNC07/events``, bound to mrp's demo device user ``cnc07``. Idempotent."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ def load(session: Session, progress: Callable[[str], None]) -> None:
     progress("devices")
     if session.scalar(select(Device.id).where(Device.code == "ZT-RCV-1")) is None:
         register_device(session, code="ZT-RCV-1", name="Receiving dock label printer", kind="label_printer",
-                        host="192.0.2.10", port=9100)
+                        host="127.0.0.1", port=9100)
     app = session.info["app"]
     if app.has_plugin("mrp") and session.scalar(select(Device.id).where(Device.code == "CNC07")) is None:
-        try:
-            register_device(session, code="CNC07", name="Machining center 07", kind="machine",
+        from tenon.core.models import User
+
+        if session.scalar(select(User.id).where(User.username == "cnc07")) is None:
+            progress("devices: no demo user cnc07 (mrp demo), machine skipped")
+            return
+        d = register_device(session, code="CNC07", name="Machining center 07", kind="machine",
                             work_center_code="CNC", topic="plant/cnc/CNC07/events", heartbeat_seconds=300)
-        except Exception:  # noqa: BLE001 - mrp's demo work centers are not there: skip the machine
-            progress("devices: no work center CNC, machine skipped")
+        d.username = "cnc07"

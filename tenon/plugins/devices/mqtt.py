@@ -6,7 +6,9 @@ machine or terminal device, maps each message through the device's ``mapping``
 :func:`tenon.plugins.mrp.machine_signal`, in one unit of work audited as
 ``mqtt:workOrderOperationSignal``: the access (``mrp.operation signal`` and the device's
 work-center scope), audit and replay safety (idempotency key ``<device>:<messageId>``) of the
-``workOrderOperationSignal`` mutation. Every message is a sign of life for its device.
+``workOrderOperationSignal`` mutation. Every message is a sign of life for its device. Messages
+are acknowledged (QoS 1) after they are processed; with a fixed ``client_id`` the broker keeps
+the session, so messages published while the bridge is down are delivered when it is back.
 
 A malformed or refused message is logged, counted (``stats``, and the device's
 ``messagesRejected`` / ``lastMessageError`` when the device is known) and dropped; nothing a
@@ -76,8 +78,11 @@ class Bridge:
         self._topics: set[str] = set()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        # A fixed client id asks the broker for a persistent session: QoS 1 messages published while
+        # the bridge is down wait for it (a random id gets a clean session each time).
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
-                                  client_id=client_id or f"tenon-devices-{uuid.uuid4().hex[:8]}")
+                                  client_id=client_id or f"tenon-devices-{uuid.uuid4().hex[:8]}",
+                                  clean_session=client_id is None)
         if self.broker["username"]:
             self.client.username_pw_set(self.broker["username"], self.broker["password"])
         if self.broker["tls"]:

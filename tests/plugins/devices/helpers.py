@@ -107,6 +107,14 @@ class Mosquitto:
             self.proc = None
 
 
+def broker_reachable(port: int = 1883) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
 def publish(port: int, topic: str, payload: bytes | str) -> None:
     """Publish one message (QoS 1) with a throw-away paho client."""
     import paho.mqtt.publish as pub

@@ -8,6 +8,7 @@ The shared broker on 127.0.0.1:1883 is used with a topic unique to each test."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 import pytest
@@ -15,9 +16,19 @@ import pytest
 from mrp.helpers import WO, dec, mrp_site, new_work_order
 from tenon.plugins.devices.mqtt import Bridge
 
-from .helpers import DEVICE, REGISTER, TOKEN, Mosquitto, publish, wait_until
+from .helpers import DEVICE, REGISTER, TOKEN, Mosquitto, broker_reachable, publish, wait_until
 
 SHARED = 1883
+
+
+@pytest.fixture
+def shared_broker() -> int:
+    """The Mosquitto broker on 127.0.0.1:1883 (`.ci/run` starts it; under CI its absence fails)."""
+    if not broker_reachable(SHARED):
+        if os.environ.get("CI"):
+            pytest.fail("no MQTT broker on 127.0.0.1:1883 (start it: mosquitto -d -c /etc/mosquitto/mosquitto.conf)")
+        pytest.skip("no MQTT broker on 127.0.0.1:1883 (start it: mosquitto -d -c /etc/mosquitto/mosquitto.conf)")
+    return SHARED
 AUDIT = """query($t: String!) { auditLog(entityType: $t, first: 100) { nodes { actor operation action } } }"""
 
 
@@ -45,21 +56,21 @@ def _start(app, port: int) -> Bridge:
 
 
 def test_completion_messages_move_the_work_order_replays_count_once_malformed_are_counted(
-        make_app, make_client, client_as):
+        make_app, make_client, client_as, shared_broker):
     site = _site(make_app, make_client, client_as)
     topic = f"tenon-test/{uuid.uuid4().hex}/cnc1/events"
     dev = _machine(site, topic)
     assert dev["username"] == "device.cnc-1"
     wo = new_work_order(site, 20, countingSource="MACHINE")
-    bridge = _start(site.app, SHARED)
+    bridge = _start(site.app, shared_broker)
     try:
         first = {"work_order": wo["number"], "quantity": 5, "message_id": "0001"}
-        publish(SHARED, topic, json.dumps(first))
-        publish(SHARED, topic, json.dumps(first))                      # a replay
-        publish(SHARED, topic, b"\x00not json")                         # malformed
-        publish(SHARED, topic, json.dumps({"work_order": wo["number"], "quantity": "lots", "message_id": "x"}))
-        publish(SHARED, topic, json.dumps({"work_order": wo["number"], "quantity": 1}))   # no message id
-        publish(SHARED, topic, json.dumps({"type": "completion", "quantity": 15, "message_id": "0002",
+        publish(shared_broker, topic, json.dumps(first))
+        publish(shared_broker, topic, json.dumps(first))                      # a replay
+        publish(shared_broker, topic, b"\x00not json")                         # malformed
+        publish(shared_broker, topic, json.dumps({"work_order": wo["number"], "quantity": "lots", "message_id": "x"}))
+        publish(shared_broker, topic, json.dumps({"work_order": wo["number"], "quantity": 1}))   # no message id
+        publish(shared_broker, topic, json.dumps({"type": "completion", "quantity": 15, "message_id": "0002",
                                            "operation": "TURN"}))       # no work order: the one at CNC
         _received(bridge, 6)
     finally:
@@ -86,7 +97,8 @@ def _admin(site) -> str:
     return api_user(site.app, f"admin{uuid.uuid4().hex[:6]}", ["admin"])
 
 
-def test_a_device_only_signals_at_its_own_work_center_and_refusals_are_counted(make_app, make_client, client_as):
+def test_a_device_only_signals_at_its_own_work_center_and_refusals_are_counted(make_app, make_client, client_as,
+                                                                             shared_broker):
     """A machine bound to ASM cannot report the CNC operation (work-center scope, INVALID_STATE);
     a work order counting operator reports refuses it (WRONG_COUNTING_SOURCE); an unknown topic
     device and a gateway topic naming its machine."""
@@ -97,13 +109,13 @@ def test_a_device_only_signals_at_its_own_work_center_and_refusals_are_counted(m
     _machine(site, f"{base}/gateway", code="CNC-B")
     wo = new_work_order(site, 10, countingSource="MACHINE")
     op_wo = new_work_order(site, 10)
-    bridge = _start(site.app, SHARED)
+    bridge = _start(site.app, shared_broker)
     try:
-        publish(SHARED, f"{base}/asm", json.dumps({"work_order": wo["number"], "quantity": 1, "message_id": "a1"}))
-        publish(SHARED, f"{base}/gateway", json.dumps({"machine": "CNC-A", "work_order": op_wo["number"],
+        publish(shared_broker, f"{base}/asm", json.dumps({"work_order": wo["number"], "quantity": 1, "message_id": "a1"}))
+        publish(shared_broker, f"{base}/gateway", json.dumps({"machine": "CNC-A", "work_order": op_wo["number"],
                                                        "quantity": 1, "message_id": "g1"}))
-        publish(SHARED, f"{base}/gateway", json.dumps({"work_order": wo["number"], "quantity": 1, "message_id": "g2"}))
-        publish(SHARED, f"{base}/gateway", json.dumps({"machine": "CNC-A", "work_order": wo["number"],
+        publish(shared_broker, f"{base}/gateway", json.dumps({"work_order": wo["number"], "quantity": 1, "message_id": "g2"}))
+        publish(shared_broker, f"{base}/gateway", json.dumps({"machine": "CNC-A", "work_order": wo["number"],
                                                        "quantity": 2, "message_id": "g3"}))
         _received(bridge, 4)
     finally:
@@ -143,3 +155,34 @@ def test_the_bridge_survives_a_broker_restart(make_app, make_client, client_as, 
     assert (bridge.stats["accepted"], bridge.stats["duplicate"]) == (2, 1)
     turn = site.planner.ok(WO, {"id": wo["id"]})["workOrder"]["operations"][0]
     assert dec(turn["goodQuantity"]) == 7
+
+
+def test_with_a_fixed_client_id_messages_wait_while_the_bridge_is_down(make_app, make_client, client_as, tmp_path):
+    """A persistent session (``--client-id``): a message published while the bridge is stopped is
+    delivered to the next bridge with the same id, and counted once."""
+    site = _site(make_app, make_client, client_as)
+    topic = f"tenon-test/{uuid.uuid4().hex}/cnc1"
+    _machine(site, topic)
+    wo = new_work_order(site, 20, countingSource="MACHINE")
+    broker = Mosquitto(tmp_path).start()
+    try:
+        first = Bridge(site.app, f"mqtt://127.0.0.1:{broker.port}", client_id="tenon-test-bridge", tick_seconds=3600)
+        first.start()
+        wait_until(lambda: first.stats["subscriptions"] >= 1, 15, "the bridge to subscribe")
+        first.stop()
+        publish(broker.port, topic, json.dumps({"work_order": wo["number"], "quantity": 6, "message_id": "w1"}))
+        second = _start_with_id(site.app, broker.port)
+        try:
+            _received(second, 1)
+        finally:
+            second.stop()
+    finally:
+        broker.stop()
+    assert second.stats["accepted"] == 1
+    assert dec(site.planner.ok(WO, {"id": wo["id"]})["workOrder"]["operations"][0]["goodQuantity"]) == 6
+
+
+def _start_with_id(app, port: int) -> Bridge:
+    bridge = Bridge(app, f"mqtt://127.0.0.1:{port}", client_id="tenon-test-bridge", tick_seconds=3600).start()
+    wait_until(lambda: bridge.connected.is_set(), 15, "the bridge to connect")
+    return bridge

@@ -9,7 +9,7 @@ the outbox with a backoff (2, 4, 8 … seconds); after the printer's ``print_att
 ``failed`` with the reason. ``printJobRetry`` queues a failed job again.
 
 Limits: ``copies`` 1 … :data:`MAX_COPIES`; a connection attempt times out after
-:data:`CONNECT_TIMEOUT` seconds.
+:data:`CONNECT_TIMEOUT` seconds, writing the label after :data:`SEND_TIMEOUT`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ from ._common import bounded
 
 log = logging.getLogger(__name__)
 MAX_COPIES = 100
-CONNECT_TIMEOUT = 5.0
+#: Seconds to wait for a printer to accept the connection, then to take the label. Kept short:
+#: the outbox delivers one message at a time, so an unreachable printer delays other deliveries.
+CONNECT_TIMEOUT = 2.0
+SEND_TIMEOUT = 10.0
 #: What a label can be printed for (``work_order`` needs mrp).
 TARGETS = ("product", "lot", "location", "receipt", "work_order")
 
@@ -109,6 +112,7 @@ def send_raw(host: str, port: int, data: bytes, timeout: float = CONNECT_TIMEOUT
     """Write ``data`` to ``host:port`` over TCP and close (raw / JetDirect printing)."""
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(SEND_TIMEOUT)
             sock.sendall(data)
             sock.shutdown(socket.SHUT_WR)
     except OSError as exc:
