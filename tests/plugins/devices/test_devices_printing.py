@@ -114,3 +114,30 @@ def test_print_input_is_checked_and_access_is_enforced(make_app, client_as, prin
     assert (err["extensions"]["code"], err["extensions"]["field"]) == ("VALIDATION", "host")
     # nothing was queued by the refused calls
     assert manager.ok("{ printJobs { totalCount } }")["printJobs"]["totalCount"] == 0
+
+
+def test_receipt_and_work_order_labels(make_app, make_client, client_as, printer):
+    """From the receipt and work-order pages: a receipt's label carries its number, a work
+    order's traveller its number, product and quantity (mrp installed)."""
+    from mrp.helpers import mrp_site, new_work_order
+    from tenon.plugins.stock import Product, receive
+
+    site = mrp_site(make_app, make_client, plugins=["stock", "mrp", "devices"])
+    manager, clerk = client_as(site.app, "device_manager"), client_as(site.app, "warehouse_clerk")
+    manager.ok(REGISTER, {"i": {"code": "ZT-1", "name": "Zebra", "kind": "LABEL_PRINTER", "host": "127.0.0.1",
+                                "port": printer.port}})
+    with site.app.transaction(operation="test:seed") as s:
+        bolt = s.scalar(select(Product).where(Product.code == "BOLT"))
+        rc = receive(s, product_id=bolt.id, quantity=Decimal(50), reference="PO-4711")
+        rc_id, rc_number = str(rc.id), rc.number
+    wo = new_work_order(site, 12, release=False)
+    r = clerk.ok(PRINT, {"t": {"kind": "RECEIPT", "id": rc_id}, "p": "ZT-1", "c": 1})["labelPrint"]
+    w = site.planner.ok(PRINT, {"t": {"kind": "WORK_ORDER", "id": wo["id"]}, "p": "ZT-1", "c": 1})["labelPrint"]
+    assert (r["labelValue"], w["labelValue"]) == (rc_number, wo["number"])
+    wait_for_outbox(site.app)
+    labels = sorted(x.decode() for x in printer.wait(2))
+    assert any(f"^FD{rc_number}^FS" in z and "PO-4711" in z for z in labels)
+    assert any(f"^FD{wo['number']}^FS" in z and "KA · 12" in z for z in labels)
+    # an unknown work order is NOT_FOUND, naming the target
+    err = site.planner.error(PRINT, {"t": {"kind": "WORK_ORDER", "id": "999999"}, "p": "ZT-1", "c": 1})
+    assert (err["extensions"]["code"], err["extensions"]["field"]) == ("NOT_FOUND", "target.id")

@@ -110,7 +110,11 @@ def register_device(session: Session, *, code: str, name: str, kind: str, **valu
 def update_device(session: Session, device_id: Any, **values: Any) -> Device:
     """Change a device; only the given values change."""
     d = get_record(session, Device, device_id, field="id", what="device")
+    before = d.work_center_code
     _apply(session, d, {k: v for k, v in values.items() if v is not None or k in ("location_id",)})
+    if d.username is not None and d.work_center_code != before:  # its user's scope follows
+        auth.get_user(session, d.username).attributes = (
+            {"work_centers": [d.work_center_code]} if d.work_center_code else {})
     session.flush()
     return d
 
