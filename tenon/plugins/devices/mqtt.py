@@ -268,10 +268,15 @@ class Bridge:
         return "duplicate" if duplicate else "accepted"
 
     def _seen(self, device_id: int) -> None:
-        with self.app.transaction(operation="mqtt:device seen") as s:
-            d = s.get(Device, device_id)
-            d.messages_accepted += 1
-            touch_device(s, d)
+        """Count an accepted message and the sign of life (after the signal committed: a failure
+        here, such as a concurrent bridge's update of the same device, loses only the count)."""
+        try:
+            with self.app.transaction(operation="mqtt:device seen") as s:
+                d = s.get(Device, device_id)
+                d.messages_accepted += 1
+                touch_device(s, d)
+        except Exception:
+            log.exception("recording device %s as seen failed", device_id)
 
     def _reject(self, device_id: int, reason: str) -> None:
         try:

@@ -12,7 +12,7 @@ device's ``mapping`` (logical name -> dotted path in the payload; defaults in
   running (else ready) at the machine's work center;
 * ``operation``: optional, the operation's sequence (``10``) or operation code (``TURN``);
 * ``quantity`` (required, > 0), ``scrap``, ``reasonCode`` (required with scrap);
-* ``messageId`` (required, at most 80 characters): the idempotency key, namespaced by the device
+* ``messageId`` (required, at most 79 characters): the idempotency key, namespaced by the device
   (``<device code>:<messageId>``): a replay counts once.
 
 Anything else is a malformed message: :class:`~tenon.plugins.devices.errors.BadMessage`.
@@ -28,6 +28,8 @@ from typing import Any
 from ..errors import BadMessage
 
 MAX_BYTES = 64 * 1024
+#: ``messageId`` length: with the device code (40) and a colon, mrp's 120-character key.
+MAX_ID = 79
 TYPES = ("completion", "counter", "heartbeat")
 
 
@@ -104,7 +106,7 @@ def map_message(data: dict[str, Any], mapping: dict[str, str]) -> MachineMessage
         quantity=_decimal(get_path(data, mapping["quantity"]), "quantity"),
         scrap=_decimal(get_path(data, mapping["scrap"]), "scrap") or Decimal(0),
         reason_code=_scalar(get_path(data, mapping["reasonCode"]), "reasonCode", 40),
-        message_id=_scalar(get_path(data, mapping["messageId"]), "messageId", 80))
+        message_id=_scalar(get_path(data, mapping["messageId"]), "messageId", MAX_ID))
     if kind != "heartbeat":
         if msg.message_id is None:
             raise BadMessage("messageId is required (the idempotency key)", field="messageId")
