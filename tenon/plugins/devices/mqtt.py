@@ -34,6 +34,7 @@ from sqlalchemy import select
 from tenon.core import auth
 from tenon.core.access import site_versions
 from tenon.core.errors import ConfigError, Forbidden, TenonError
+from tenon.core.models import User
 
 from .errors import BadMessage
 from .models import Device
@@ -230,14 +231,13 @@ class Bridge:
                 raise BadMessage(f"no registered device for topic {topic!r}" if not rows else
                                  "several devices share this topic: the message must name its machine",
                                  field="machine")
-            return {"id": found.id, "code": found.code, "username": found.username,
-                    "work_center_code": found.work_center_code, "mapping": mapping_of(found)}
-
-    def _refresh_policies(self) -> None:
-        with self.app.sessionmaker() as s:
-            version = site_versions(s)[0]
+            user = s.scalar(select(User).where(User.username == found.username)) if found.username else None
+            version = site_versions(s)[0]  # policies as fresh as a GraphQL request's
         if self.app.access.version != version:
             self.app.access.ensure_version(version)
+        return {"id": found.id, "code": found.code, "username": found.username,
+                "work_center_code": found.work_center_code, "mapping": mapping_of(found),
+                "actor": auth.actor_of(user) if user is not None and user.active else None}
 
     def _process(self, device: dict[str, Any], data: dict[str, Any]) -> str:
         msg = map_message(data, device["mapping"])
@@ -249,12 +249,9 @@ class Bridge:
                              field="machine")
         if not self.app.has_plugin("mrp"):
             raise BadMessage("machine signals need the mrp plugin", field="type")
-        with self.app.transaction() as s:
-            user = auth.get_user(s, device["username"])
-            if not user.active:
-                raise Forbidden(f"device user {user.username} is inactive")
-            actor = auth.actor_of(user)
-        self._refresh_policies()
+        actor = device["actor"]
+        if actor is None:
+            raise Forbidden(f"device user {device['username']} is inactive or gone")
         if not self.app.access.can(actor, "mrp.operation", "signal"):
             raise Forbidden(f"not allowed: signal on mrp.operation (user {actor.username})")
         from .integrations.mrp import signal
