@@ -138,6 +138,10 @@ def test_receipt_and_work_order_labels(make_app, make_client, client_as, printer
     labels = sorted(x.decode() for x in printer.wait(2))
     assert any(f"^FD{rc_number}^FS" in z and "PO-4711" in z for z in labels)
     assert any(f"^FD{wo['number']}^FS" in z and "KA · 12" in z for z in labels)
+    # an operator prints a work order's traveller, not a receipt (they may not read receipts)
+    assert "errors" not in site.op_cnc.post(PRINT, {"t": {"kind": "WORK_ORDER", "id": wo["id"]}, "p": "ZT-1", "c": 1})
+    err = site.op_cnc.error(PRINT, {"t": {"kind": "RECEIPT", "id": rc_id}, "p": "ZT-1", "c": 1})
+    assert (err["extensions"]["code"], err["extensions"]["field"]) == ("FORBIDDEN", "target.kind")
     # an unknown work order is NOT_FOUND, naming the target
     err = site.planner.error(PRINT, {"t": {"kind": "WORK_ORDER", "id": "999999"}, "p": "ZT-1", "c": 1})
     assert (err["extensions"]["code"], err["extensions"]["field"]) == ("NOT_FOUND", "target.id")

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenon.core.db import utcnow
-from tenon.core.errors import NotFound, ValidationError
+from tenon.core.db import current_actor, utcnow
+from tenon.core.errors import Forbidden, NotFound, ValidationError
 from tenon.core.events import MAX_BACKOFF, publish
 from tenon.core.ids import decode_id, get_record
 from tenon.core.models import OutboxMessage
@@ -41,8 +41,10 @@ MAX_COPIES = 100
 #: the outbox delivers one message at a time, so an unreachable printer delays other deliveries.
 CONNECT_TIMEOUT = 2.0
 SEND_TIMEOUT = 10.0
-#: What a label can be printed for (``work_order`` needs mrp).
-TARGETS = ("product", "lot", "location", "receipt", "work_order")
+#: What a label can be printed for (``work_order`` needs mrp), and the read grant it needs: the
+#: caller prints only what they may read.
+TARGETS = {"product": "stock.product", "lot": "stock.lot", "location": "stock.location",
+           "receipt": "stock.receipt", "work_order": "mrp.work_order"}
 
 
 def target_label(session: Session, kind: str, target_id: Any) -> tuple[int, LabelData]:
@@ -50,15 +52,18 @@ def target_label(session: Session, kind: str, target_id: Any) -> tuple[int, Labe
     the actor's row scopes; returns the record id and the label."""
     if kind not in TARGETS:
         raise ValidationError(f"target.kind must be one of {', '.join(TARGETS)}", field="target.kind")
+    if kind == "work_order" and not session.info["app"].has_plugin("mrp"):
+        raise ValidationError("work order labels need the mrp plugin", field="target.kind")
     obj_id = decode_id(target_id, "target.id")
+    actor = current_actor(session)
+    if actor is not None and not session.info["app"].access.can(actor, TARGETS[kind], "read"):
+        raise Forbidden(f"not allowed: read on {TARGETS[kind]} (to print its label)", field="target.kind")
     if kind in ("product", "lot", "location"):
         return obj_id, label_data(session, kind, obj_id)
     if kind == "receipt":
         r = get_record(session, Receipt, obj_id, field="target.id", what="receipt")
         return r.id, LabelData(value=r.number, title=f"Receipt {r.number}",
                                subtitle=" · ".join(x for x in (r.supplier, r.reference) if x))
-    if not session.info["app"].has_plugin("mrp"):
-        raise ValidationError("work order labels need the mrp plugin", field="target.kind")
     from ..integrations.mrp import work_order_label
 
     return obj_id, work_order_label(session, obj_id)
