@@ -111,7 +111,11 @@ class Bridge:
             self._ticker.join(timeout=5)
 
     def run_forever(self) -> None:
-        """Run until interrupted (the CLI)."""
+        """Run until interrupted (the CLI): Ctrl-C or SIGTERM stop it cleanly."""
+        import signal
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: self._stop.set())
         self.start()
         try:
             while not self._stop.wait(3600):
