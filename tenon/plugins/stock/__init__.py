@@ -9,9 +9,14 @@ type and resolve it with ``await load_product(info, product_id)``, which goes th
 
 Events (after commit): subscribe with ``Subscriber(ShipmentDone, handler, name=...)``. Workflows
 (``SHIPMENT`` ...): the documents' declared life cycles, for reading (``SHIPMENT.allowed(shipment)``).
+
+Labels: ``label_data(session, kind, id)`` is what the ``label`` query prints for a product, lot or
+location (a :class:`LabelData`); ``zpl_label(data)`` renders any ``LabelData`` as a Zebra ZPL
+label (devices sends it to network printers).
 """
 
 from .errors import InsufficientStock
+from .labels import LabelData, zpl_label
 from .ledger import (
     available,
     default_stock_location,
@@ -59,12 +64,12 @@ from .services.requisitions import (
     issue_requisition,
 )
 from .services.reservations import reserve_for
-from .services.scanning import scan
+from .services.scanning import label_data, scan
 from .services.shipments import cancel_shipment, confirm_shipment, create_shipment, pick_shipment
 from .workflows import COUNT, RECEIPT, REQUISITION, SHIPMENT, TRANSFER
 
 __all__ = [
-    "Balance", "Category", "InsufficientStock", "Location", "Lot", "Move", "Product", "ProductType", "Receipt",
+    "Balance", "Category", "InsufficientStock", "LabelData", "Location", "Lot", "Move", "Product", "ProductType", "Receipt",
     "Requisition", "Reservation", "Shipment", "ShipmentLine", "Warehouse",
     "CountDone", "ReceiptDone", "RequisitionApproved", "RequisitionCancelled", "RequisitionClosed",
     "RequisitionIssued", "ShipmentCancelled", "ShipmentDone", "ShipmentPicked", "TransferDone",
@@ -72,6 +77,6 @@ __all__ = [
     "approve_requisition", "available", "cancel_requisition", "cancel_shipment", "close_requisition",
     "confirm_shipment", "create_location", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
-    "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
-    "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location",
+    "label_data", "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
+    "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location", "zpl_label",
 ]

@@ -210,17 +210,31 @@ def _genealogy(session: Session, wo: WorkOrder, lot_id: int, before: Decimal, qu
 
 
 def machine_signal(session: Session, *, work_order_id: Any, quantity: Any, key: str, scrap: Any = 0,
-                   reason_code: str | None = None) -> Reported:
+                   reason_code: str | None = None, operation: Any = None) -> Reported:
     """A device reports "operation done for work order X, quantity N": the first open operation
-    of the work order at the device's work center (its row scope) gets the report."""
+    of the work order at the device's work center (its row scope) gets the report.
+
+    For other plugins (devices' MQTT bridge) as well as the GraphQL mutation: the same checks,
+    idempotency and audit whatever the transport. ``operation`` narrows the target to one
+    operation of the work order, by its sequence (``20``) or its library operation's code
+    (``"TURN"``); it must still be open and at the device's work center (``INVALID_STATE``).
+    """
     key = text(key, "idempotencyKey", max_len=120)
     first = _existing(session, key)
     if first is not None:
         return Reported(first, duplicate=True)
     wo_id = decode_id(work_order_id, "workOrderId")
-    ops = list(session.scalars(select(WorkOrderOperation).where(
+    stmt = select(WorkOrderOperation).where(
         WorkOrderOperation.work_order_id == wo_id, WorkOrderOperation.state.in_(("ready", "in_progress")))
-        .order_by(WorkOrderOperation.sequence)))
+    if operation is not None and str(operation).strip():
+        from ..models import Operation
+
+        op_ref = str(operation).strip()
+        if op_ref.isdigit():
+            stmt = stmt.where(WorkOrderOperation.sequence == int(op_ref))
+        else:
+            stmt = stmt.where(WorkOrderOperation.operation_id.in_(select(Operation.id).where(Operation.code == op_ref)))
+    ops = list(session.scalars(stmt.order_by(WorkOrderOperation.sequence)))
     if not ops:
         raise InvalidState("no operation of this work order is ready at your work center", field="workOrderId")
     return report_operation(session, ops[0].id, good=quantity, scrap=scrap, reason_code=reason_code,

@@ -1,0 +1,1 @@
+"""Hooks devices owns: none yet (after-commit reactions subscribe to :mod:`.events`)."""

@@ -1,0 +1,1 @@
+"""devices' optional partners: :mod:`.mrp` (imported only when mrp is installed)."""

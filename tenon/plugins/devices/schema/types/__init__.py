@@ -1,0 +1,1 @@
+"""devices' GraphQL output types: :mod:`.devices`, :mod:`.print_jobs`."""
