@@ -146,3 +146,17 @@ def test_a_failing_migration_is_one_line_naming_the_plugin_and_what_was_installe
     assert "badmig_missing_table" in error and error.endswith("; installed before it: stock")
     assert app.installed_versions().keys() == {"core", "stock"}
     assert not inspect(app.engine).has_table("badmig_missing_table")
+
+
+def test_first_revision_depends_only_on_heads_not_reached_through_another(tmp_path, cli, write_distribution):
+    """``widget`` depends on ``mrp`` and ``stock``; mrp's first revision already depends on stock's,
+    so the new branch names mrp's head only (naming both broke installs on sites without orders)."""
+    files = {k: v.replace('"gizmo"', '"widget"').replace('depends=("stock",)', 'depends=("mrp", "stock")')
+                 .replace("Gizmos", "Widgets") for k, v in GIZMO.items()}
+    files["models.py"] = files["models.py"].replace("GizmoPart", "WidgetPart").replace("gizmo_part", "widget_part")
+    files["plugin.py"] = files["plugin.py"].replace("GizmoPart", "WidgetPart")
+    pkg = write_distribution("tenon_widget", "widget", files)
+    made = cli("--site", str(tmp_path / "no-site"), "dev", "revision", "widget", "-m", "initial")
+    assert made.exit_code == 0, made.output
+    text = (pkg / "migrations" / "widget_0001_initial.py").read_text(encoding="utf-8")
+    assert "depends_on: str | Sequence[str] | None = 'mrp_0001'" in text, text
