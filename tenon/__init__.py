@@ -13,5 +13,5 @@ from tenon.core.errors import TenonError
 from tenon.core.hookspecs import hookimpl
 from tenon.core.plugins import PluginInfo
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["PluginInfo", "TenonError", "__version__", "hookimpl"]
