@@ -30,10 +30,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from tenon.core import auth
-from tenon.core.access import site_versions
 from tenon.core.uow import after_commit, begin_unit, bind_actor
 from tenon.graphql import idempotency
-from tenon.graphql.cost import apply_statement_timeout
+from tenon.graphql.cost import statement_timeout_ms
 
 def _stable(value: Any) -> Any:
     """JSON for a variable value; an uploaded file stands for its name, type and content hash."""
@@ -120,11 +119,12 @@ class Transaction(SchemaExtension):
     @staticmethod
     def _authenticate(session: Any, context: Any) -> None:
         tenon = context.tenon
-        apply_statement_timeout(session, tenon.site)
-        version = site_versions(session)[0]
+        # one statement: the token's actor, the policy version (and on PostgreSQL the statement timeout)
+        actor, (version, _plugins) = auth.sign_in(session, context.token,
+                                                  statement_timeout_ms=statement_timeout_ms(session, tenon.site))
         if tenon.access.version != version:
             tenon.access.ensure_version(version)
         if context.token:
-            context.actor = auth.actor_for_token(session, context.token)
+            context.actor = actor
         if context.actor is not None:
             bind_actor(session, tenon, context.actor)
