@@ -84,24 +84,29 @@ def _serve(site: str, port: int, record: str, profile: str | None) -> None:
     tenon = Tenon(Site.load(site))
     counter = [0]
     committed: list[list[tuple[str, Any]]] = []
-    engine = tenon.async_engine.sync_engine
+    # the engines requests use: the sync request engine (where the tree has one) and the async engine
+    engines = [tenon.async_engine.sync_engine]
+    if hasattr(type(tenon), "request_engine"):
+        engines.append(tenon.request_engine)
 
-    @event.listens_for(engine, "before_cursor_execute")
     def count(conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
         if context is not None and context.execution_options.get("tenon_housekeeping"):
             return  # the server's once-a-second plugin-set check belongs to no request
         counter[0] += 1
         conn.info.setdefault("bench_writes", []).append((statement, parameters))
 
-    @event.listens_for(engine, "commit")
     def on_commit(conn: Any) -> None:
         writes = conn.info.pop("bench_writes", None)
         if writes:
             committed.append(writes)
 
-    @event.listens_for(engine, "rollback")
     def on_rollback(conn: Any) -> None:
         conn.info.pop("bench_writes", None)
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+        event.listen(engine, "commit", on_commit)
+        event.listen(engine, "rollback", on_rollback)
 
     @get("/bench/stats", sync_to_thread=False)
     def stats() -> dict[str, float]:
@@ -312,56 +317,89 @@ def replay(url: str, before: list[list[tuple[str, Any]]], timed: list[list[tuple
 # ----------------------------------------------------------------------------------------- one run
 
 
-def run_tree(label: str, tree: Path, root: Path, args: argparse.Namespace) -> dict[str, Any]:
-    db = Database(root, label, args.database_url)
-    site = db.dir
-    subprocess.run([sys.executable, __file__, "--build", str(site), *(["--url", db.url] if db.url else [])],
-                   env=_env(tree), check=True, cwd=root)
-    db.snapshot()
-    port, record, log = _free_port(), root / f"{label}.writes", root / f"{label}.log"
-    profile = str(root / f"{label}.prof") if args.profile else None
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, __file__, "--serve", str(site), str(port), str(record),
-                                 *(["--profile-to", profile] if profile else [])],
-                                env=_env(tree), stdout=fh, stderr=subprocess.STDOUT, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base, proc, log)
-        client = Client(base)
-        ctx = _setup(client)
-        for i in range(args.warmup):
-            _one_order(client, ctx, i, None)
-        timed: dict[str, list[tuple[float, float]]] = {}
-        spy = _start_py_spy(proc.pid, root / f"{label}.stacks") if args.py_spy else None
-        for i in range(args.orders):
-            _one_order(client, ctx, i, timed)
-        if spy is not None:
-            spy.send_signal(2)
-            spy.wait(timeout=60)
-        # wall time of the loop without the stats calls, on the same server
+class Run:
+    """One tree's site, server and figures."""
+
+    def __init__(self, label: str, tree: Path, root: Path, args: argparse.Namespace) -> None:
+        self.label, self.tree, self.root, self.args = label, tree, root, args
+        self.db = Database(root, label, args.database_url)
+        subprocess.run([sys.executable, __file__, "--build", str(self.db.dir),
+                        *(["--url", self.db.url] if self.db.url else [])], env=_env(tree), check=True, cwd=root)
+        self.db.snapshot()
+        port, self.record, log = _free_port(), root / f"{label}.writes", root / f"{label}.log"
+        self.profile = str(root / f"{label}.prof") if args.profile else None
+        with open(log, "wb") as fh:
+            self.proc = subprocess.Popen([sys.executable, __file__, "--serve", str(self.db.dir), str(port),
+                                          str(self.record), *(["--profile-to", self.profile] if self.profile else [])],
+                                         env=_env(tree), stdout=fh, stderr=subprocess.STDOUT, cwd=root)
+        base = f"http://127.0.0.1:{port}"
+        _wait(base, self.proc, log)
+        self.client = Client(base)
+        self.ctx = _setup(self.client)
+        self.timed: dict[str, list[tuple[float, float]]] = {}
+        self.loop_seconds = 0.0
+        self.stacks = root / f"{label}.stacks" if args.py_spy else None
+        self.spy: subprocess.Popen[bytes] | None = None
+
+    def order(self, i: int, timed: bool) -> None:
         started = time.perf_counter()
+        _one_order(self.client, self.ctx, i, self.timed if timed else None)
+        if not timed:
+            self.loop_seconds += time.perf_counter() - started
+
+    def finish(self) -> dict[str, Any]:
+        args = self.args
+        try:
+            self.client.http.post("/bench/dump")
+        finally:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        with open(self.record, "rb") as fh:
+            transactions = pickle.load(fh)
+        # the last loop's 6 committed transactions per order are timed; everything before is replayed first
+        writing = [t for t in transactions if any(s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+                                                  for s, _p in t)]
+        floor = writing[-6 * args.orders:]
+        floor_wall, floor_cpu = replay(self.db.fresh(1), writing[: -6 * args.orders], floor, True)
+        # again from the pre-loop state: every statement (reads too) of the same transactions
+        all_wall, _cpu = replay(self.db.fresh(2), writing[: -6 * args.orders], floor, False)
+        self.db.drop()
+        return {"label": self.label, "timed": self.timed, "stacks": self.stacks, "profile": self.profile,
+                "loop_wall": self.loop_seconds / args.orders, "floor_wall": floor_wall / args.orders,
+                "floor_cpu": floor_cpu / args.orders,
+                "floor_statements": sum(1 for t in floor for s, _p in t
+                                        if s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")) / args.orders,
+                "all_wall": all_wall / args.orders, "all_statements": sum(len(t) for t in floor) / args.orders}
+
+
+def run_trees(trees: list[tuple[str, Path]], root: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Every tree's server up at once; orders alternate between them, so load on the machine hits all alike."""
+    runs: list[Run] = []
+    try:
+        for label, tree in trees:
+            runs.append(Run(label, tree, root, args))
+        for i in range(args.warmup):
+            for r in runs:
+                r.order(i, timed=False)
+        for r in runs:
+            r.loop_seconds = 0.0
+            if args.py_spy:
+                r.spy = _start_py_spy(r.proc.pid, r.stacks)  # type: ignore[arg-type]
         for i in range(args.orders):
-            _one_order(client, ctx, i, None)
-        loop_wall = (time.perf_counter() - started) / args.orders
-        client.http.post("/bench/dump")
+            for r in runs:
+                r.order(i, timed=True)
+        for r in runs:
+            if r.spy is not None:
+                r.spy.send_signal(2)
+                r.spy.wait(timeout=60)
+        for i in range(args.orders):  # wall time without the stats calls
+            for r in runs[::1 if i % 2 else -1]:
+                r.order(i, timed=False)
+        return [r.finish() for r in runs]
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    with open(record, "rb") as fh:
-        transactions = pickle.load(fh)
-    # the last loop's 6 committed transactions per order are timed; everything before is replayed first
-    writing = [t for t in transactions if any(s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
-                                              for s, _p in t)]
-    floor = writing[-6 * args.orders:]
-    floor_wall, floor_cpu = replay(db.fresh(1), writing[: -6 * args.orders], floor, True)
-    # again from the pre-loop state: every statement (reads too) of the same transactions
-    all_wall, _cpu = replay(db.fresh(2), writing[: -6 * args.orders], floor, False)
-    db.drop()
-    return {"label": label, "timed": timed, "stacks": root / f"{label}.stacks" if args.py_spy else None, "loop_wall": loop_wall, "floor_wall": floor_wall / args.orders,
-            "floor_cpu": floor_cpu / args.orders, "profile": profile,
-            "floor_statements": sum(1 for t in floor for s, _p in t
-                                    if s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")) / args.orders,
-            "all_wall": all_wall / args.orders, "all_statements": sum(len(t) for t in floor) / args.orders}
+        for r in runs:
+            if r.proc.poll() is None:
+                r.proc.terminate()
 
 
 def _start_py_spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
@@ -519,7 +557,7 @@ def main() -> None:
     trees.append(("current", REPO))
     root = Path(tempfile.mkdtemp(prefix="tenon-bench-mut-"))
     try:
-        runs = [run_tree(label, tree, root, args) for label, tree in trees]
+        runs = run_trees(trees, root, args)
         workers = {label: workers_check(label, tree, root, args) for label, tree in trees} if args.workers_check else {}
         report(runs, workers)
     finally:

@@ -2,7 +2,8 @@
 
 For each operation (after parsing and validation):
 
-1. open an ``AsyncSession`` and begin its transaction;
+1. open a sync ``Session`` on the request engine (its work runs on a worker thread,
+   :meth:`tenon.graphql.context.Context.run`);
 2. resolve the bearer token to an actor, reload Casbin policies when another
    worker changed them, and bind the actor's row scopes to the session;
 3. for a mutation sent with ``Idempotency-Key``: claim the key, or wait for the
@@ -63,6 +64,18 @@ def connection_token(params: Any) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
+def _commit(session: Any) -> None:
+    session.commit()
+
+
+def _rollback(session: Any) -> None:
+    session.rollback()
+
+
+def _close(session: Any) -> None:
+    session.close()
+
+
 class Transaction(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         ec = self.execution_context
@@ -76,28 +89,29 @@ class Transaction(SchemaExtension):
             # websockets (subscriptions) sign in with the connection_init payload
             context.token = connection_token(context.connection_params)
         is_mutation = ec.operation_type == OperationType.MUTATION
-        async with tenon.async_sessionmaker() as session:
-            context.session = session
-            info = session.sync_session.info
-            operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
-            begin_unit(session.sync_session, tenon, request_id=context.request_id, **operation)
-            await session.begin()
+        # one sync session per operation; its work runs on a worker thread (Context.run)
+        session = tenon.request_sessionmaker()
+        context.session = session
+        info = session.info
+        operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
+        begin_unit(session, tenon, request_id=context.request_id, **operation)
+        try:
             await context.run(self._authenticate, context)
             keyed = is_mutation and context.idempotency_key and context.actor is not None
             if keyed:
                 replay = await idempotency.claim(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key,
                                                  _request_hash(ec.query, ec.variables))
-                await session.rollback()
+                await context.run(_rollback)
                 if replay is not None:
                     ec.result = replay
                     yield
                     return
-                await session.begin()  # a snapshot that sees the claim (SQLite's WAL needs it to write)
+                # the next statement begins a snapshot that sees the claim (SQLite's WAL needs it to write)
                 await context.run(self._authenticate, context)
             yield
             result = ec.result
             if result is None or getattr(result, "errors", None) or not hasattr(result, "data"):
-                await session.rollback()
+                await context.run(_rollback)
                 if keyed:
                     await idempotency.release(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key)
                 if is_mutation and result is not None and hasattr(result, "data"):
@@ -106,15 +120,17 @@ class Transaction(SchemaExtension):
             try:
                 if keyed:
                     await context.run(idempotency.remember, context.actor.user_id, context.idempotency_key, result.data)
-                await session.commit()
+                await context.run(_commit)
             except Exception as exc:  # a failed commit must reach the client as an error
-                await session.rollback()
+                await context.run(_rollback)
                 if keyed:
                     await idempotency.release(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key)
                 result.data = None
                 result.errors = [GraphQLError(str(exc), original_error=exc)]
                 return
             after_commit(info, getattr(context.server, "kick_outbox", None))
+        finally:
+            await context.run(_close)
 
     @staticmethod
     def _authenticate(session: Any, context: Any) -> None:
