@@ -124,7 +124,7 @@ def _serve(site: str, port: int, record: str, profile: str | None) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http=os.environ.get("BENCH_HTTP", "auto")))
     if profile:
         import cProfile
 
@@ -320,7 +320,7 @@ def replay(url: str, before: list[list[tuple[str, Any]]], timed: list[list[tuple
 class Run:
     """One tree's site, server and figures."""
 
-    def __init__(self, label: str, tree: Path, root: Path, args: argparse.Namespace) -> None:
+    def __init__(self, label: str, tree: Path, root: Path, args: argparse.Namespace, http: str = "auto") -> None:
         self.label, self.tree, self.root, self.args = label, tree, root, args
         self.db = Database(root, label, args.database_url)
         subprocess.run([sys.executable, __file__, "--build", str(self.db.dir),
@@ -331,7 +331,8 @@ class Run:
         with open(log, "wb") as fh:
             self.proc = subprocess.Popen([sys.executable, __file__, "--serve", str(self.db.dir), str(port),
                                           str(self.record), *(["--profile-to", self.profile] if self.profile else [])],
-                                         env=_env(tree), stdout=fh, stderr=subprocess.STDOUT, cwd=root)
+                                         env={**_env(tree), "BENCH_HTTP": http}, stdout=fh,
+                                         stderr=subprocess.STDOUT, cwd=root)
         base = f"http://127.0.0.1:{port}"
         _wait(base, self.proc, log)
         self.client = Client(base)
@@ -372,12 +373,12 @@ class Run:
                 "all_wall": all_wall / args.orders, "all_statements": sum(len(t) for t in floor) / args.orders}
 
 
-def run_trees(trees: list[tuple[str, Path]], root: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+def run_trees(trees: list[tuple[str, Path, str]], root: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Every tree's server up at once; orders alternate between them, so load on the machine hits all alike."""
     runs: list[Run] = []
     try:
-        for label, tree in trees:
-            runs.append(Run(label, tree, root, args))
+        for label, tree, http in trees:
+            runs.append(Run(label, tree, root, args, http))
         for i in range(args.warmup):
             for r in runs:
                 r.order(i, timed=False)
@@ -537,6 +538,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another source tree to measure side by side")
     parser.add_argument("--database-url", help="PostgreSQL server URL (a database per run); default SQLite")
     parser.add_argument("--profile", action="store_true", help="cProfile each server (written to the temp dir)")
+    parser.add_argument("--compare-http", action="store_true", help="this tree with uvicorn's h11 and httptools")
     parser.add_argument("--py-spy", action="store_true", help="sample each server with py-spy during the loop")
     parser.add_argument("--workers-check", action="store_true", help="also compare --workers 1 and 2")
     parser.add_argument("--workers-orders", type=int, default=20, help="orders per client in the workers check")
@@ -553,12 +555,16 @@ def main() -> None:
         site, port, record = args.serve
         return _serve(site, int(port), record, args.profile_to)
 
-    trees = [("baseline", args.baseline.resolve())] if args.baseline else []
-    trees.append(("current", REPO))
+    trees = [("baseline", args.baseline.resolve(), "auto")] if args.baseline else []
+    if args.compare_http:
+        trees = [("h11", REPO, "h11"), ("httptools", REPO, "httptools")]
+    else:
+        trees.append(("current", REPO, "auto"))
     root = Path(tempfile.mkdtemp(prefix="tenon-bench-mut-"))
     try:
         runs = run_trees(trees, root, args)
-        workers = {label: workers_check(label, tree, root, args) for label, tree in trees} if args.workers_check else {}
+        workers = ({label: workers_check(label, tree, root, args) for label, tree, _http in trees}
+                   if args.workers_check else {})
         report(runs, workers)
     finally:
         if args.keep or args.profile:
