@@ -63,6 +63,8 @@ class Server:
     wake_outbox: Callable[[], None] | None = None
     #: on PostgreSQL, while the lifespan runs: LISTEN/NOTIFY wake-ups for subscriptions
     notification_hub: Any = None
+    #: how many operations may hold a request session at once (made on first use, in the loop)
+    db_slots: Any = None
 
     def kick_outbox(self) -> None:
         """Ask the outbox worker to deliver now (after a commit that wrote outbox rows)."""

@@ -20,6 +20,7 @@ kernel's unit-of-work rules (:mod:`tenon.core.uow`), shared with ``Tenon.transac
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator
@@ -64,6 +65,20 @@ def connection_token(params: Any) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
+#: Operations holding a request session at once, per server: the request engine's pool (5 + 10
+#: overflow), fewer than the worker threads (:data:`tenon.graphql.context.DB_THREADS`).
+DB_SLOTS = 15
+
+
+def _slots(server: Any) -> asyncio.Semaphore | None:
+    if server is None:
+        return None
+    slots = getattr(server, "db_slots", None)
+    if slots is None:
+        slots = server.db_slots = asyncio.Semaphore(DB_SLOTS)
+    return slots
+
+
 def _commit(session: Any) -> None:
     session.commit()
 
@@ -89,7 +104,19 @@ class Transaction(SchemaExtension):
             # websockets (subscriptions) sign in with the connection_init payload
             context.token = connection_token(context.connection_params)
         is_mutation = ec.operation_type == OperationType.MUTATION
-        # one sync session per operation; its work runs on a worker thread (Context.run)
+        # one sync session per operation; its work runs on a worker thread (Context.run). At most
+        # DB_SLOTS operations hold a session at once (the others wait here, holding nothing), so an
+        # operation that holds a row lock always finds a thread and a connection to finish with.
+        slots = _slots(context.server)
+        if slots is not None:
+            await slots.acquire()
+        held = [slots is not None]
+
+        def release() -> None:
+            if held[0]:
+                held[0] = False
+                slots.release()  # type: ignore[union-attr]
+
         session = tenon.request_sessionmaker()
         context.session = session
         info = session.info
@@ -97,6 +124,12 @@ class Transaction(SchemaExtension):
         begin_unit(session, tenon, request_id=context.request_id, **operation)
         try:
             await context.run(self._authenticate, context)
+            if ec.operation_type == OperationType.SUBSCRIPTION:
+                # a subscription reads in its own short transactions: it holds no session meanwhile
+                await context.run(_close)
+                release()
+                yield
+                return
             keyed = is_mutation and context.idempotency_key and context.actor is not None
             if keyed:
                 replay = await idempotency.claim(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key,
@@ -131,6 +164,7 @@ class Transaction(SchemaExtension):
             after_commit(info, getattr(context.server, "kick_outbox", None))
         finally:
             await context.run(_close)
+            release()
 
     @staticmethod
     def _authenticate(session: Any, context: Any) -> None:
