@@ -110,8 +110,10 @@ def tenon_app(site: str) -> Any:
     def count(*_args: Any) -> None:
         counter[0] += 1
 
-    # the engine GraphQL operations use (the outbox and Casbin loads use the sync engine: not counted)
-    event.listen(tenon.async_engine.sync_engine, "before_cursor_execute", count)
+    # the engines GraphQL operations use (the outbox and Casbin loads use the kernel's sync engine: not
+    # counted): the request engine operations run on, and the async engine (housekeeping, idempotency)
+    for engine in (tenon.request_engine, tenon.async_engine.sync_engine):
+        event.listen(engine, "before_cursor_execute", count)
     app = create_app(tenon)
     app.register(_sql_route(counter))
     return app

@@ -29,7 +29,7 @@ from pathlib import Path
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from tenon.core.db import Base, utcnow
@@ -150,6 +150,12 @@ def _content(e: AuditEntry) -> dict[str, Any]:
     }
 
 
+def _row_content(row: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_content` of an entry not yet written (a dict of its columns)."""
+    return {"at": row["at"].isoformat(), **{k: row[k] for k in (
+        "actor", "operation", "request_id", "entity_type", "entity_id", "action", "changes")}}
+
+
 @event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
     if not session.info.get("operation"):
@@ -158,22 +164,32 @@ def _write(session: Session) -> None:
     pending = session.info.pop("audit_pending", [])
     if not pending:
         return
+    # one writer at a time extends the chain: on PostgreSQL the head row is read FOR UPDATE (the
+    # first entry ever, with no head yet, takes an advisory lock instead); SQLite has one writer
+    head_stmt = select(Setting).where(Setting.key == HEAD_KEY).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
-        # one writer at a time extends the chain
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-    head = session.get(Setting, HEAD_KEY)
+        head = session.scalars(head_stmt.with_for_update()).first()
+        if head is None:
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
+            head = session.scalars(head_stmt.with_for_update()).first()
+    else:
+        head = session.scalars(head_stmt).first()
     prev = head.value["hash"] if head is not None else GENESIS
     count = head.value["count"] if head is not None else 0
     actor = session.info.get("actor")
     key = _session_key(session)
     now = utcnow().replace(microsecond=0)
+    common = {"at": now, "actor": actor.username if actor else None, "operation": session.info["operation"],
+              "request_id": session.info.get("request_id")}
+    rows = []
     for item in pending:
-        entry = AuditEntry(at=now, actor=actor.username if actor else None, operation=session.info["operation"],
-                           request_id=session.info.get("request_id"), prev_hash=prev, **item)
-        entry.hash = _digest(prev, _content(entry), key)
-        session.add(entry)
-        prev = entry.hash
+        row = {**common, **item, "prev_hash": prev}
+        row["hash"] = _digest(prev, _row_content(row), key)
+        rows.append(row)
+        prev = row["hash"]
         count += 1
+    # one INSERT for every entry of the unit (an executemany), on every backend
+    session.execute(insert(AuditEntry), rows)
     value = {"hash": prev, "count": count}
     if head is None:
         session.add(Setting(key=HEAD_KEY, value=value))

@@ -14,10 +14,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
-from tenon.core.access import Actor, add_policy_lines, remove_policy_lines
+from tenon.core.access import (
+    PLUGINS_VERSION_KEY,
+    POLICY_VERSION_KEY,
+    Actor,
+    add_policy_lines,
+    remove_policy_lines,
+    site_versions,
+)
 from tenon.core.db import utcnow
 from tenon.core.errors import NotFound, TooManyAttempts, Unauthenticated, ValidationError
-from tenon.core.models import CasbinRule, LoginFailure, Token, User
+from tenon.core.models import CasbinRule, LoginFailure, Setting, Token, User
 
 if TYPE_CHECKING:
     from tenon.core.kernel import Tenon
@@ -146,6 +153,43 @@ def actor_for_token(session: Session, raw: str) -> Actor | None:
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
         session.info[TOKEN_USED] = (token.id, now)  # written at commit: see _record_token_use
     return actor_of(user, token.id)
+
+
+def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | None = None
+            ) -> tuple[Actor | None, tuple[int, int]]:
+    """What every request reads first, in one statement: the actor behind the bearer token ``raw``
+    (``None``: no token, or an unknown, expired or revoked one, or an inactive user, as
+    :func:`actor_for_token`) and the site's ``(policy version, plugin-set version)``
+    (:func:`tenon.core.access.site_versions`).
+
+    Nothing is cached between requests: a revoked token, a deactivated user or a changed policy
+    takes effect on the very next request in every worker; merging the reads only saves round trips.
+
+    :param statement_timeout_ms: on PostgreSQL, also ``SET LOCAL statement_timeout`` for the
+        transaction (``set_config(..., true)`` in the same statement).
+    """
+    timeout = (func.set_config("statement_timeout", str(int(statement_timeout_ms)), True)
+               if statement_timeout_ms is not None else None)
+    if raw:
+        def version(key: str) -> Any:
+            return select(Setting.value).where(Setting.key == key).scalar_subquery()
+
+        columns = [version(POLICY_VERSION_KEY), version(PLUGINS_VERSION_KEY), Token.id, Token.revoked_at,
+                   Token.expires_at, User.id, User.username, User.attributes, User.active]
+        row = session.execute(
+            select(*columns, *([timeout] if timeout is not None else []))
+            .join_from(Token, User, User.id == Token.user_id).where(Token.token_hash == token_hash(raw))
+        ).first()
+        if row is not None:
+            policy, plugins, token_id, revoked_at, expires_at, user_id, username, attributes, active = row[:9]
+            versions = (int(policy or 0), int(plugins or 0))
+            if revoked_at is not None or (expires_at is not None and expires_at <= utcnow()) or not active:
+                return None, versions
+            return Actor(user_id=user_id, username=username, attributes=dict(attributes or {}),
+                         token_id=token_id), versions
+    if timeout is not None:
+        session.execute(select(timeout))
+    return None, site_versions(session)
 
 
 def revoke_token(session: Session, token_id: int) -> None:

@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tenon.core.db import utcnow
@@ -209,10 +209,38 @@ def publish(session: Session, event: Event) -> Event:
     return event
 
 
+#: how long a claimed message stays with the worker that claimed it; a worker that dies
+#: mid-delivery leaves its claims to be taken again after this (delivery is at-least-once)
+CLAIM_LEASE = dt.timedelta(minutes=5)
+
+
 def _retry_later(msg: OutboxMessage, now: dt.datetime, error: str) -> None:
     msg.attempts += 1
     msg.last_error = error
     msg.next_attempt_at = now + MAX_BACKOFF
+
+
+def _claim(app: Tenon, now: dt.datetime, limit: int) -> list[int]:
+    """Claim up to ``limit`` due messages for this worker, in one statement and its own transaction.
+
+    The claim moves the messages' ``next_attempt_at`` a lease ahead, so no other worker sees them as
+    due. On PostgreSQL the candidate rows are locked ``FOR UPDATE SKIP LOCKED``: concurrent workers
+    claim disjoint sets without waiting for each other. On SQLite the statement is a write from its
+    first step, so writers queue on the database lock (busy timeout) and each one sees the claims
+    committed before it.
+    """
+    with app.transaction() as session:
+        due = (select(OutboxMessage.id)
+               .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.next_attempt_at <= now)
+               .order_by(OutboxMessage.id).limit(limit))
+        if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+            due = due.with_for_update(skip_locked=True)
+        claimed = session.scalars(
+            update(OutboxMessage).where(OutboxMessage.id.in_(due.scalar_subquery()))
+            .values(next_attempt_at=now + CLAIM_LEASE).returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted(claimed)
 
 
 def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = None) -> int:
@@ -221,26 +249,18 @@ def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = No
     ``now`` (default: the current time) decides which messages are due, and a
     failed delivery is retried ``2**attempts`` seconds (at most an hour) after it.
 
-    Each message is handled in its own transaction. On PostgreSQL rows are
-    claimed with ``FOR UPDATE SKIP LOCKED`` so several workers can deliver at once.
+    Several workers (processes, machines) may run this at once: each first claims a batch of due
+    messages (:func:`_claim`: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), then handles each claimed
+    message in its own transaction, so no message is handed to two workers. A worker that dies
+    after claiming leaves its messages to be claimed again after :data:`CLAIM_LEASE`.
     """
     delivered = 0
     handlers = {s.key: s for s in app.all_subscribers()}
     now = now or utcnow()
-    with app.transaction() as session:
-        ids = session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        ).all()
-    for msg_id in ids:
+    for msg_id in _claim(app, now, limit):
         with app.transaction() as session:
-            stmt = select(OutboxMessage).where(OutboxMessage.id == msg_id, OutboxMessage.delivered_at.is_(None))
-            if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
-                stmt = stmt.with_for_update(skip_locked=True)
-            msg = session.scalars(stmt).first()
-            if msg is None:
+            msg = session.get(OutboxMessage, msg_id)
+            if msg is None or msg.delivered_at is not None:
                 continue
             sub = handlers.get(msg.subscriber)
             cls = app.event_catalog.get(msg.event)

@@ -11,7 +11,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from tenon.core import audit as _audit  # noqa: F401  (registers the audit listeners)
 from tenon.core import plugins as plugmod
@@ -47,6 +48,8 @@ class Tenon:
         self.engine = make_engine(site.database_url)
         self.sessionmaker = make_sessionmaker(self.engine)
         self._async_engine: AsyncEngine | None = None
+        self._request_engine: Engine | None = None
+        self._request_sessionmaker: sessionmaker[Session] | None = None
         self._async_sessionmaker: async_sessionmaker[AsyncSession] | None = None
         if plugins is None:
             plugins = list(self.installed_versions())
@@ -187,6 +190,23 @@ class Tenon:
             self._async_sessionmaker = async_sessionmaker(self.async_engine, expire_on_commit=False)
         return self._async_sessionmaker
 
+    @property
+    def request_engine(self) -> Engine:
+        """The API layer's sync engine, made on first use: a GraphQL operation runs its domain work
+        in one sync session on it, on a worker thread (:mod:`tenon.graphql.execution`). Apart from
+        :attr:`engine` so that background work (outbox delivery, policy loads) never shares its pool
+        and statement counters (:func:`tenon.core.testing.count_statements`) see requests only."""
+        if self._request_engine is None:
+            self._request_engine = make_engine(self.site.database_url)
+        return self._request_engine
+
+    @property
+    def request_sessionmaker(self) -> sessionmaker[Session]:
+        """Sessions on :attr:`request_engine` (``expire_on_commit=False``, like :attr:`sessionmaker`)."""
+        if self._request_sessionmaker is None:
+            self._request_sessionmaker = make_sessionmaker(self.request_engine)
+        return self._request_sessionmaker
+
     async def dispose_async(self) -> None:
         """Close the async engine's connections (a server's shutdown); the next use makes a new engine.
 
@@ -198,8 +218,10 @@ class Tenon:
             await engine.dispose()
 
     def dispose(self) -> None:
-        """Close the sync engine's connections and forget the async engine."""
+        """Close the sync engines' connections and forget the async engine."""
         self.engine.dispose()
+        if self._request_engine is not None:
+            self._request_engine.dispose()
         self._async_engine = None
         self._async_sessionmaker = None
 

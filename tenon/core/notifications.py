@@ -38,6 +38,8 @@ __all__ = ["mark_read", "notify", "recipients", "unread_count"]
 
 USER_PREFIX = "user:"
 MAX_TITLE = 200
+CHANNEL = "tenon_notifications"
+"""The PostgreSQL ``NOTIFY`` channel :func:`notify` wakes subscriptions on (payload: user ids)."""
 _KEY_LEN = 200
 
 
@@ -154,6 +156,10 @@ def notify(
             session.add(row)
         created.append(row)
     session.flush()
+    if created and session.get_bind().dialect.name == "postgresql":
+        # a wake-up for the recipients' subscriptions, delivered by PostgreSQL at commit
+        # (tenon.graphql.push); the rows themselves are read from the table
+        session.execute(select(func.pg_notify(CHANNEL, ",".join(sorted({str(r.user_id) for r in created})))))
     return created
 
 

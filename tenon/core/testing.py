@@ -201,7 +201,8 @@ class GraphQLClient:
 
 @contextlib.contextmanager
 def count_statements(app: Tenon) -> Iterator[list[str]]:
-    """Collect the SQL statements the server's async engine sends while the block runs.
+    """Collect the SQL statements the server's request engines send while the block runs (the sync
+    :attr:`~tenon.core.kernel.Tenon.request_engine` operations run on, and the async engine).
 
     ``with count_statements(app) as statements: client.ok(query)`` -- for N+1 tests. The server's
     own bookkeeping (its periodic plugin-set check, marked :data:`tenon.core.db.HOUSEKEEPING`) is
@@ -214,12 +215,14 @@ def count_statements(app: Tenon) -> Iterator[list[str]]:
             return
         statements.append(statement)
 
-    engine = app.async_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
+    engines = [app.request_engine, app.async_engine.sync_engine]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
 
 
 def create_user(app: Tenon, username: str, *, roles: Iterable[str] = (), attributes: dict[str, Any] | None = None,

@@ -62,6 +62,10 @@ class Server:
     controller: Any = None
     #: set while the lifespan runs: wakes the outbox worker (thread-safe)
     wake_outbox: Callable[[], None] | None = None
+    #: on PostgreSQL, while the lifespan runs: LISTEN/NOTIFY wake-ups for subscriptions
+    notification_hub: Any = None
+    #: how many operations may hold a request session at once (made on first use, in the loop)
+    db_slots: Any = None
 
     def kick_outbox(self) -> None:
         """Ask the outbox worker to deliver now (after a commit that wrote outbox rows)."""
@@ -187,6 +191,10 @@ def _lifespan(server: Server) -> Callable[[Litestar], contextlib.AbstractAsyncCo
                     log.exception("outbox delivery failed")
 
         task = asyncio.create_task(outbox_worker())
+        if tenon.engine.dialect.name == "postgresql":
+            from tenon.graphql.push import NotificationHub
+
+            server.notification_hub = NotificationHub(tenon.site.database_url)
         # Move the long-lived startup objects (schema, models, plugins) out of the GC's
         # reach: full collections over them stalled requests ~90 ms every ~10 requests.
         gc.collect()
@@ -198,6 +206,9 @@ def _lifespan(server: Server) -> Callable[[Litestar], contextlib.AbstractAsyncCo
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             server.wake_outbox = None
+            if server.notification_hub is not None:
+                await server.notification_hub.stop()
+                server.notification_hub = None
             await tenon.dispose_async()
 
     return lifespan

@@ -21,17 +21,17 @@ SCHEMA_PATH = __import__("pathlib").Path(__file__).with_name("schema.graphql")
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes sharing the port (stateless: any number, on any number of machines).")
 @pass_state
 def serve(state: _State, host: str, port: int, workers: int) -> None:
     """Serve the GraphQL API (Litestar on uvicorn) at http://HOST:PORT/graphql."""
-    import uvicorn
+    from tenon.graphql.serving import serve as run_server
 
     state.app()  # fail early, with one line, on a bad site
     os.environ["TENON_SITE"] = str(state.site_dir)
-    click.echo(f"serving {state.site_dir} at http://{host}:{port}/graphql", err=True)
-    uvicorn.run("tenon.graphql.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+    click.echo(f"serving {state.site_dir} at http://{host}:{port}/graphql with {workers} worker(s)", err=True)
+    run_server(host, port, workers)
 
 
 @cli.command()

@@ -1,16 +1,23 @@
-"""The per-operation context: the app, the actor, the async session and the DataLoaders.
+"""The per-operation context: the app, the actor, the session and the DataLoaders.
 
 The sync/async seam: resolvers are ``async``; the domain (services, hooks) is
-plain sync code called through :meth:`Context.run`, which runs it with
-``AsyncSession.run_sync`` on the operation's one transaction. An
-``AsyncSession`` must not be used by two coroutines at once, and graphql-core
-resolves sibling fields concurrently, so every database call goes through one
-lock per operation; DataLoaders keep that from costing round trips.
+plain sync code called through :meth:`Context.run`, which runs it on a worker
+thread (:data:`DB_THREADS`) in the operation's one sync session, on the API's
+request engine (:attr:`tenon.core.kernel.Tenon.request_engine`). One hop per
+call, whatever the call does: with an ``AsyncSession`` (aiosqlite, psycopg's
+async mode) every statement was a hop through greenlets and, on SQLite, a
+thread, which cost more than the statements (see the README's architecture
+section for the measurement). A session must not be used by two threads at
+once, and graphql-core resolves sibling fields concurrently, so every database
+call goes through one lock per operation; DataLoaders keep that from costing
+round trips.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,12 +27,17 @@ from strawberry.types import Info
 
 from tenon.core.errors import Unauthenticated
 
+from concurrent.futures import ThreadPoolExecutor
+
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
     from sqlalchemy.orm import Session
 
     from tenon.core.access import Actor
     from tenon.core.kernel import Tenon
+
+#: The threads operations' domain work runs on (each call holds one for its duration; a call
+#: waiting on a database lock blocks its thread, never the event loop).
+DB_THREADS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="tenon-db")
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -58,9 +70,10 @@ class Context(BaseContext, kw_only=True):
         """Run sync domain code ``fn(session, *args, **kwargs)`` in the operation's transaction."""
         if self.lock is None:
             self.lock = asyncio.Lock()
-        session: AsyncSession = self.session
+        session: Session = self.session
+        call = functools.partial(contextvars.copy_context().run, fn, session, *args, **kwargs)
         async with self.lock:
-            return await session.run_sync(lambda s: fn(s, *args, **kwargs))
+            return await asyncio.get_running_loop().run_in_executor(DB_THREADS, call)
 
     def batch(self, name: str, fn: Callable[[Session, Sequence[K]], Sequence[V]]) -> DataLoader[K, V]:
         """A per-request DataLoader over sync ``fn(session, keys) -> values`` (same order as keys)."""

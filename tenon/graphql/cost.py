@@ -134,6 +134,13 @@ class QueryCost(SchemaExtension):
         yield
 
 
+def statement_timeout_ms(session: Any, site: Any) -> int | None:
+    """``[api] statement_timeout_ms`` on PostgreSQL (``None`` elsewhere), for :func:`tenon.core.auth.sign_in`."""
+    if session.get_bind().dialect.name == "postgresql":
+        return int(site.setting("api", "statement_timeout_ms"))
+    return None
+
+
 def apply_statement_timeout(session: Any, site: Any) -> None:
     """``SET LOCAL statement_timeout`` for the (sync) session's current transaction (PostgreSQL only)."""
     if session.get_bind().dialect.name == "postgresql":

@@ -2,7 +2,8 @@
 
 For each operation (after parsing and validation):
 
-1. open an ``AsyncSession`` and begin its transaction;
+1. open a sync ``Session`` on the request engine (its work runs on a worker thread,
+   :meth:`tenon.graphql.context.Context.run`);
 2. resolve the bearer token to an actor, reload Casbin policies when another
    worker changed them, and bind the actor's row scopes to the session;
 3. for a mutation sent with ``Idempotency-Key``: claim the key, or wait for the
@@ -19,6 +20,7 @@ kernel's unit-of-work rules (:mod:`tenon.core.uow`), shared with ``Tenon.transac
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator
@@ -30,10 +32,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from tenon.core import auth
-from tenon.core.access import site_versions
 from tenon.core.uow import after_commit, begin_unit, bind_actor
 from tenon.graphql import idempotency
-from tenon.graphql.cost import apply_statement_timeout
+from tenon.graphql.cost import statement_timeout_ms
 
 def _stable(value: Any) -> Any:
     """JSON for a variable value; an uploaded file stands for its name, type and content hash."""
@@ -64,6 +65,32 @@ def connection_token(params: Any) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
+#: Operations holding a request session at once, per server: the request engine's pool (5 + 10
+#: overflow), fewer than the worker threads (:data:`tenon.graphql.context.DB_THREADS`).
+DB_SLOTS = 15
+
+
+def _slots(server: Any) -> asyncio.Semaphore | None:
+    if server is None:
+        return None
+    slots = getattr(server, "db_slots", None)
+    if slots is None:
+        slots = server.db_slots = asyncio.Semaphore(DB_SLOTS)
+    return slots
+
+
+def _commit(session: Any) -> None:
+    session.commit()
+
+
+def _rollback(session: Any) -> None:
+    session.rollback()
+
+
+def _close(session: Any) -> None:
+    session.close()
+
+
 class Transaction(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         ec = self.execution_context
@@ -77,28 +104,47 @@ class Transaction(SchemaExtension):
             # websockets (subscriptions) sign in with the connection_init payload
             context.token = connection_token(context.connection_params)
         is_mutation = ec.operation_type == OperationType.MUTATION
-        async with tenon.async_sessionmaker() as session:
-            context.session = session
-            info = session.sync_session.info
-            operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
-            begin_unit(session.sync_session, tenon, request_id=context.request_id, **operation)
-            await session.begin()
+        # one sync session per operation; its work runs on a worker thread (Context.run). At most
+        # DB_SLOTS operations hold a session at once (the others wait here, holding nothing), so an
+        # operation that holds a row lock always finds a thread and a connection to finish with.
+        slots = _slots(context.server)
+        if slots is not None:
+            await slots.acquire()
+        held = [slots is not None]
+
+        def release() -> None:
+            if held[0]:
+                held[0] = False
+                slots.release()  # type: ignore[union-attr]
+
+        session = tenon.request_sessionmaker()
+        context.session = session
+        info = session.info
+        operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
+        begin_unit(session, tenon, request_id=context.request_id, **operation)
+        try:
             await context.run(self._authenticate, context)
+            if ec.operation_type == OperationType.SUBSCRIPTION:
+                # a subscription reads in its own short transactions: it holds no session meanwhile
+                await context.run(_close)
+                release()
+                yield
+                return
             keyed = is_mutation and context.idempotency_key and context.actor is not None
             if keyed:
                 replay = await idempotency.claim(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key,
                                                  _request_hash(ec.query, ec.variables))
-                await session.rollback()
+                await context.run(_rollback)
                 if replay is not None:
                     ec.result = replay
                     yield
                     return
-                await session.begin()  # a snapshot that sees the claim (SQLite's WAL needs it to write)
+                # the next statement begins a snapshot that sees the claim (SQLite's WAL needs it to write)
                 await context.run(self._authenticate, context)
             yield
             result = ec.result
             if result is None or getattr(result, "errors", None) or not hasattr(result, "data"):
-                await session.rollback()
+                await context.run(_rollback)
                 if keyed:
                     await idempotency.release(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key)
                 if is_mutation and result is not None and hasattr(result, "data"):
@@ -107,24 +153,28 @@ class Transaction(SchemaExtension):
             try:
                 if keyed:
                     await context.run(idempotency.remember, context.actor.user_id, context.idempotency_key, result.data)
-                await session.commit()
+                await context.run(_commit)
             except Exception as exc:  # a failed commit must reach the client as an error
-                await session.rollback()
+                await context.run(_rollback)
                 if keyed:
                     await idempotency.release(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key)
                 result.data = None
                 result.errors = [GraphQLError(str(exc), original_error=exc)]
                 return
             after_commit(info, getattr(context.server, "kick_outbox", None))
+        finally:
+            await context.run(_close)
+            release()
 
     @staticmethod
     def _authenticate(session: Any, context: Any) -> None:
         tenon = context.tenon
-        apply_statement_timeout(session, tenon.site)
-        version = site_versions(session)[0]
+        # one statement: the token's actor, the policy version (and on PostgreSQL the statement timeout)
+        actor, (version, _plugins) = auth.sign_in(session, context.token,
+                                                  statement_timeout_ms=statement_timeout_ms(session, tenon.site))
         if tenon.access.version != version:
             tenon.access.ensure_version(version)
         if context.token:
-            context.actor = auth.actor_for_token(session, context.token)
+            context.actor = actor
         if context.actor is not None:
             bind_actor(session, tenon, context.actor)

@@ -16,7 +16,7 @@ from typing import Any
 from litestar.response import Response
 
 from tenon.core import auth
-from tenon.core.access import Actor, site_versions
+from tenon.core.access import Actor
 from tenon.core.errors import Forbidden, TenonError, Unauthenticated
 
 STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
@@ -37,10 +37,9 @@ def require(app: Any, token: str | None, obj: str, act: str) -> Actor:
     actor = None
     if token is not None:
         with app.sessionmaker() as session:
-            version = site_versions(session)[0]
+            actor, (version, _plugins) = auth.sign_in(session, token)  # one statement
             if app.access.version != version:
                 app.access.ensure_version(version)
-            actor = auth.actor_for_token(session, token)
     if actor is None:
         raise Unauthenticated("sign in first: send 'Authorization: Bearer <token>'")
     if not app.access.can(actor, obj, act):

@@ -32,7 +32,7 @@ class Access(FieldExtension):
     async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info[Any, Any], **kwargs: Any) -> Any:
         self.check(info)
         context = info.context
-        session = context.session.sync_session if context.session is not None else None
+        session = context.session
         if session is None or self.act == "read":
             result = next_(source, info, **kwargs)
             return await result if inspect.isawaitable(result) else result

@@ -5,15 +5,18 @@ Notifications are written by plugins through :func:`tenon.core.notifications.not
 touches the signed-in user's own rows.
 
 ``notificationReceived`` (graphql-transport-ws) authenticates from the
-``connection_init`` payload ``{"authorization": "Bearer <token>"}`` and polls
+``connection_init`` payload ``{"authorization": "Bearer <token>"}`` and reads
 the inbox in its own short transactions, so no database connection is held
-between polls; it ends when the client disconnects, and with
+between looks; on PostgreSQL it looks when ``LISTEN``/``NOTIFY`` says its user
+was notified (:mod:`tenon.graphql.push`; and every ``FALLBACK_SECONDS``), on
+SQLite every ``POLL_INTERVAL``. It ends when the client disconnects, and with
 ``UNAUTHENTICATED`` once the token is revoked or expires.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
 from collections.abc import AsyncGenerator
@@ -31,6 +34,7 @@ from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import Unauthenticated, ValidationError
 from tenon.core.ids import decode_id
 from tenon.core.models import Notification
+from tenon.graphql import push
 from tenon.graphql.permissions import allowed
 from tenon.graphql.relay import Connection, paginate
 
@@ -158,19 +162,29 @@ class NotificationSubscription:
             async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
                 return await session.run_sync(lambda s: fn(s, *args))
 
-        if last_id is None:
-            last_id = await run(_latest, actor.user_id)
-        checked = time.monotonic()
-        while True:
-            recheck = time.monotonic() - checked >= TOKEN_RECHECK
-            rows = await run(_poll, actor.user_id, last_id, token, recheck)
-            if recheck:
-                checked = time.monotonic()
-            for row in rows:
-                last_id = row.id
-                yield NotificationType.from_model(row)
-            if len(rows) < POLL_BATCH:
-                await asyncio.sleep(POLL_INTERVAL)
+        hub = getattr(context.server, "notification_hub", None)
+        with hub.waiter(actor.user_id) if hub is not None else contextlib.nullcontext() as woken:
+            if last_id is None:
+                last_id = await run(_latest, actor.user_id)
+            checked = time.monotonic()
+            while True:
+                recheck = time.monotonic() - checked >= TOKEN_RECHECK
+                if woken is not None:
+                    woken.clear()  # a wake-up from now on means: look again
+                rows = await run(_poll, actor.user_id, last_id, token, recheck)
+                if recheck:
+                    checked = time.monotonic()
+                for row in rows:
+                    last_id = row.id
+                    yield NotificationType.from_model(row)
+                if len(rows) >= POLL_BATCH:
+                    continue
+                if woken is None:
+                    await asyncio.sleep(POLL_INTERVAL)
+                else:
+                    wait = max(0.0, min(push.FALLBACK_SECONDS, TOKEN_RECHECK - (time.monotonic() - checked)))
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(woken.wait(), timeout=wait)
 
 
 CONTRIBUTION = SchemaContribution(query=NotificationQuery, mutation=NotificationMutation,

@@ -1,0 +1,83 @@
+"""Several workers deliver one outbox: every message handed over exactly once (issue 13).
+
+Two workers, each with its own engine and connections (as two server processes have), deliver
+1,000 events at the same time; each claims batches of due messages (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, a write-first claim statement on SQLite) before handling them.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from dataclasses import dataclass
+from typing import ClassVar
+
+from sqlalchemy import func, select
+
+from tenon.core.events import Event, Subscriber, deliver_outbox, publish
+from tenon.core.kernel import Tenon
+from tenon.core.models import OutboxMessage, Setting
+
+EVENTS = 1000
+CALLS: collections.Counter[int] = collections.Counter()
+BY_WORKER: collections.Counter[str] = collections.Counter()
+LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Pinged(Event):
+    """A test ping was sent."""
+
+    name: ClassVar[str] = "fanplug.ping.sent"
+    n: int
+
+
+def on_ping(session, event: Pinged) -> None:
+    with LOCK:
+        CALLS[event.n] += 1
+        BY_WORKER[threading.current_thread().name] += 1
+    session.add(Setting(key=f"pinged:{event.n}", value=event.n))
+
+
+HOOKS = {"tenon_events": lambda app: [Pinged],
+         "tenon_event_subscribers": lambda app: [Subscriber(Pinged, on_ping, name="fanplug.ping")]}
+
+
+def test_two_workers_deliver_each_of_1000_events_once(make_app, make_plugin):
+    CALLS.clear()
+    BY_WORKER.clear()
+    app = make_app(plugins=["fanplug"], extra_plugins=[make_plugin("fanplug", **HOOKS)])
+    with app.transaction(defer_outbox=True) as s:
+        for n in range(EVENTS):
+            publish(s, Pinged(n=n))
+    workers = [Tenon(app.site, extra_plugins=[make_plugin("fanplug", **HOOKS)]) for _ in range(2)]
+    start = threading.Barrier(2)
+    delivered: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def work(worker: Tenon) -> None:
+        name = threading.current_thread().name
+        start.wait()
+        try:
+            total = 0
+            while (count := deliver_outbox(worker, limit=25)) > 0:
+                total += count
+            delivered[name] = total
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,), name=f"worker-{i}") for i, w in enumerate(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    for w in workers:
+        w.dispose()
+    assert not errors, errors
+    assert sorted(CALLS) == list(range(EVENTS)) and set(CALLS.values()) == {1}, \
+        f"delivered more than once: {[n for n, c in CALLS.items() if c > 1][:10]}"
+    assert sum(delivered.values()) == EVENTS and all(delivered.get(t.name, 0) > 0 for t in threads), delivered
+    with app.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)
+                        .where(OutboxMessage.delivered_at.is_(None))) == 0
+        assert s.scalar(select(func.count()).select_from(Setting).where(Setting.key.like("pinged:%"))) == EVENTS

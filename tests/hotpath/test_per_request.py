@@ -1,0 +1,75 @@
+"""What every request reads and writes besides its own work (issue 13).
+
+Sign-in is one statement (the token's actor together with the policy and plugin-set versions), with
+nothing cached between requests: a token revoked or a user deactivated through one worker is refused
+by another worker on its very next request. A mutation's audit entries are one INSERT.
+"""
+
+from __future__ import annotations
+
+from tenon.core.kernel import Tenon
+from tenon.core.testing import count_statements, create_user
+
+ME = "{ me { username } }"
+
+
+def _reading(statements: list[str], table: str) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT") and table in s]
+
+
+def test_sign_in_is_one_statement(make_app, make_client):
+    app = make_app(plugins=[])
+    client = make_client(app, create_user(app, "boss", roles=["admin"]))
+    client.ok(ME)
+    with count_statements(app) as statements:
+        assert client.ok(ME) == {"me": {"username": "boss"}}
+    signing_in = [s for s in statements if "core_token" in s or "core_setting" in s]
+    assert len(signing_in) == 1, signing_in
+    assert "core_setting" in signing_in[0] and "core_user" in signing_in[0]
+
+
+def test_a_revoked_token_is_refused_by_another_worker_on_its_next_request(make_app, make_client, request):
+    app = make_app(plugins=[])
+    other = Tenon(app.site)  # a second worker on the same database
+    request.addfinalizer(other.dispose)
+    admin = make_client(app, create_user(app, "root", roles=["admin"]))
+    create_user(app, "scanner7", roles=[])
+    issued = admin.ok('mutation { apiTokenCreate(username: "scanner7", name: "PDA 7") { id token } }')["apiTokenCreate"]
+    there = make_client(other, issued["token"])
+    assert there.ok(ME) == {"me": {"username": "scanner7"}}
+    assert admin.ok(f'mutation {{ tokenRevoke(id: "{issued["id"]}") }}') == {"tokenRevoke": True}
+    assert there.error(ME)["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_deactivated_user_is_refused_by_another_worker_on_its_next_request(make_app, make_client, request):
+    app = make_app(plugins=[])
+    other = Tenon(app.site)
+    request.addfinalizer(other.dispose)
+    admin = make_client(app, create_user(app, "root", roles=["admin"]))
+    there = make_client(other, create_user(app, "leaver"))
+    assert there.ok(ME) == {"me": {"username": "leaver"}}
+    admin.ok('mutation { userUpdate(input: {username: "leaver", active: false}) { active } }')
+    assert there.error(ME)["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_mutations_audit_entries_are_one_insert(make_app, make_client):
+    app = make_app(plugins=[])
+    admin = make_client(app, create_user(app, "root", roles=["admin"]))
+    with count_statements(app) as statements:
+        # a user, its role lines and its token: several audited rows in one unit
+        admin.ok('mutation { userCreate(input: {username: "newbie", password: "long-enough-1", roles: ["admin"]}) '
+                 '{ username } }')
+        admin.ok('mutation { apiTokenCreate(username: "newbie", name: "t") { id } }')
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO CORE_AUDIT_ENTRY")]
+    assert len(inserts) == 2, inserts  # one per mutation
+    with app.transaction() as s:
+        from sqlalchemy import func, select
+
+        from tenon.core.models import AuditEntry
+
+        entries = s.scalar(select(func.count()).select_from(AuditEntry)
+                           .where(AuditEntry.operation.like("mutation%")))
+    assert entries > 2  # ... each of several entries
+    from tenon.core.audit import verify
+
+    assert verify(app) == []
