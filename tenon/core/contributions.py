@@ -66,3 +66,22 @@ class WebPage:
     permission: tuple[str, str]
     kind: str = "dashboard"
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Service:
+    """A background service ``tenon serve`` runs once per server, whatever ``--workers`` says
+    (:func:`tenon.core.hookspecs.tenon_services`): a bridge to a message broker, a poller.
+
+    :param name: ``<plugin>.<what>`` (``"devices.mqtt"``), unique.
+    :param start: called once in the serving (supervising) process before it accepts requests;
+        it must return promptly (run the work in a thread of its own) and survive outages of
+        whatever it talks to.
+    :param stop: called once when the server stops (Ctrl-C, SIGTERM), in reverse start order.
+    :param label: one line for the console (``"MQTT bridge to mqtt://127.0.0.1:1883"``).
+    """
+
+    name: str
+    start: Any
+    stop: Any
+    label: str = ""

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from tenon.core.access import RowScope
     from tenon.core.config import ConfigKind
-    from tenon.core.contributions import SchemaContribution, WebPage
+    from tenon.core.contributions import SchemaContribution, Service, WebPage
     from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
     from tenon.core.healthcheck import Finding, HealthCheck
@@ -394,6 +394,27 @@ class KernelHooks:
                                       f"a severity of {', '.join(SEVERITIES)} (not {f.severity!r})")
                 out.append(f)
         return out
+
+    def services(self) -> list[tuple[str, Service]]:
+        """``tenon_services``: ``[(plugin, Service)]`` in plugin order; each named ``<plugin>.<what>``,
+        unique, with callable ``start`` and ``stop``."""
+        from tenon.core.contributions import Service
+
+        out: list[tuple[str, Service]] = []
+        seen: set[str] = set()
+        for plugin, services in self._each("tenon_services", {"app": self._app}):
+            for svc in self._iterable(plugin, "tenon_services", services):
+                if not isinstance(svc, Service):
+                    raise PluginError(f"plugin {plugin!r}: tenon_services() returned {svc!r}, not a Service")
+                if not svc.name.startswith(f"{plugin}.") or svc.name in seen:
+                    raise PluginError(f"plugin {plugin!r}: service {svc.name!r} must be named '{plugin}.<what>' "
+                                      f"and unique")
+                if not (callable(svc.start) and callable(svc.stop)):
+                    raise PluginError(f"plugin {plugin!r}: service {svc.name!r} needs callable start and stop")
+                seen.add(svc.name)
+                out.append((plugin, svc))
+        return out
+
     def web_pages(self) -> list[tuple[str, WebPage]]:
         """``tenon_web_pages``: ``[(plugin, WebPage)]`` in plugin order, then ``order`` and path; each
         path ``<plugin>/<slug>`` and unique, each module an existing ``.js`` file in the plugin's one

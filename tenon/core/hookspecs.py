@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
     from tenon.core.access import RowScope
     from tenon.core.config import ConfigKind
-    from tenon.core.contributions import SchemaContribution, WebPage
+    from tenon.core.contributions import SchemaContribution, Service, WebPage
     from tenon.core.custom import CustomEntity, CustomFieldStore
     from tenon.core.events import Event, Subscriber
     from tenon.core.healthcheck import Finding, HealthCheck
@@ -635,4 +635,35 @@ def tenon_web_pages(app: Tenon) -> Iterable[WebPage] | None:
                             permission=("rework.order", "read"))]
 
     Since 0.3.
+    """
+
+
+@hookspec
+def tenon_services(app: Tenon) -> Iterable[Service] | None:
+    """Background services for ``tenon serve`` to run next to the API (a broker bridge, a poller).
+
+    Called once by ``tenon serve`` when it starts, for the site's plugin set, in the serving
+    process (the supervisor when ``--workers`` > 1), outside any transaction: each service runs
+    once per server, not once per worker. ``start()`` is called before requests are accepted and
+    must return promptly (start your own thread); ``stop()`` is called when the server stops. Read
+    the plugin's own settings (``app.site.plugin_settings("<plugin>")``, the table
+    ``[plugins.<plugin>]`` of ``tenon.toml``) to decide whether to run at all: return nothing when
+    the service is not configured. A service that fails to start is one ``error:`` line and the server
+    does not start.
+
+    :param app: the site's app.
+    :returns: an iterable of :class:`tenon.core.contributions.Service`, or ``None``. Names are
+        ``<plugin>.<what>`` and unique.
+
+    Example::
+
+        @hookimpl
+        def tenon_services(app):
+            broker = app.site.plugin_settings("devices").get("mqtt_broker")
+            if broker:
+                bridge = Bridge(app, broker)
+                return [Service("devices.mqtt", start=bridge.start, stop=bridge.stop,
+                                label=f"MQTT bridge to {broker}")]
+
+    Since 0.2.
     """

@@ -77,6 +77,11 @@ class Site:
     def setting(self, section: str, key: str) -> Any:
         return self.config.get(section, {}).get(key, DEFAULTS[section][key])
 
+    def plugin_settings(self, plugin: str) -> dict[str, Any]:
+        """The table ``[plugins.<plugin>]`` of ``tenon.toml``: a plugin's own settings (the plugin
+        documents and checks them; the kernel knows none). Empty when the site sets none."""
+        return dict(self.config.get("plugins", {}).get(plugin, {}))
+
     @classmethod
     def locate(cls, path: str | os.PathLike[str] | None = None) -> Path:
         return Path(path or os.environ.get("TENON_SITE") or DEFAULT_SITE).resolve()
@@ -91,9 +96,12 @@ class Site:
             data = tomllib.loads(cfg.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"bad config {cfg}: {exc}") from None
-        unknown = set(data) - {"database_url", *DEFAULTS}
+        unknown = set(data) - {"database_url", "plugins", *DEFAULTS}
         if unknown:
             raise ConfigError(f"bad config {cfg}: unknown key(s) {', '.join(sorted(unknown))}")
+        plugins = data.get("plugins", {})
+        if not isinstance(plugins, dict) or not all(isinstance(v, dict) for v in plugins.values()):
+            raise ConfigError(f"bad config {cfg}: [plugins] holds one table per plugin ([plugins.devices])")
         return cls(root, _merge(DEFAULTS, data))
 
     @classmethod

@@ -28,10 +28,27 @@ def serve(state: _State, host: str, port: int, workers: int) -> None:
     """Serve the GraphQL API (Litestar on uvicorn) at http://HOST:PORT/graphql."""
     from tenon.graphql.serving import serve as run_server
 
-    state.app()  # fail early, with one line, on a bad site
+    app = state.app()  # fail early, with one line, on a bad site
     os.environ["TENON_SITE"] = str(state.site_dir)
-    click.echo(f"serving {state.site_dir} at http://{host}:{port}/graphql with {workers} worker(s)", err=True)
-    run_server(host, port, workers)
+    started = []
+    try:
+        for plugin, svc in app.hooks.services():  # once per server, whatever --workers says
+            try:
+                svc.start()
+            except Exception as exc:
+                from tenon.core.errors import PluginError
+
+                raise PluginError(f"service {svc.name} (plugin {plugin}) did not start: {exc}") from None
+            started.append(svc)
+            click.echo(f"started {svc.name}" + (f": {svc.label}" if svc.label else ""), err=True)
+        click.echo(f"serving {state.site_dir} at http://{host}:{port}/graphql with {workers} worker(s)", err=True)
+        run_server(host, port, workers)
+    finally:
+        for svc in reversed(started):
+            try:
+                svc.stop()
+            except Exception as exc:  # stopping must not hide why the server stopped
+                click.echo(f"warning: service {svc.name} did not stop cleanly: {exc}", err=True)
 
 
 @cli.command()

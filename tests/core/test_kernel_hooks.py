@@ -14,7 +14,7 @@ from litestar import get
 import tenon
 from tenon.core.access import RowScope
 from tenon.core.custom import CustomEntity
-from tenon.core.contributions import WebPage
+from tenon.core.contributions import Service, WebPage
 from tenon.core.errors import PluginError
 from tenon.core.events import Event, Subscriber
 from tenon.core.kernel import Tenon
@@ -133,6 +133,11 @@ CASES = [
     ("tenon_custom_field_store", lambda app: object(), "custom_field_store",
      "plugin 'bad': tenon_custom_field_store() returned <object"),
     ("tenon_web_pages", lambda app: [{"path": "bad/board"}], "web_pages", "plugin 'bad': tenon_web_pages() returned {"),
+    ("tenon_services", lambda app: [object()], "services", "plugin 'bad': tenon_services() returned <object"),
+    ("tenon_services", lambda app: [Service("other.bridge", start=print, stop=print)], "services",
+     "plugin 'bad': service 'other.bridge' must be named 'bad.<what>' and unique"),
+    ("tenon_services", lambda app: [Service("bad.bridge", start=None, stop=print)], "services",
+     "plugin 'bad': service 'bad.bridge' needs callable start and stop"),
     ("tenon_web_pages", lambda app: [page(path="orders/board")], "web_pages",
      "plugin 'bad': web page 'orders/board' must be named 'bad/<slug>'"),
     ("tenon_web_pages", lambda app: [page(), page()], "web_pages", "plugin 'bad': web page 'bad/board' is declared twice"),

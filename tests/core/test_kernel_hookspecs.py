@@ -130,7 +130,7 @@ def test_the_phase_banners_name_the_phases_of_the_hooks_under_them():
                               "tenon_http_routes", "tenon_custom_entities", "tenon_custom_field_store",
                               "tenon_config_kinds"},
               "Install": {"tenon_policies", "tenon_sequences", "tenon_demo_data"},
-              "Runtime": {"tenon_health", "tenon_health_findings", "tenon_web_pages"}}
+              "Runtime": {"tenon_health", "tenon_health_findings", "tenon_web_pages", "tenon_services"}}
     found: dict[str, set[str]] = {}
     current = None
     for line in source.splitlines():

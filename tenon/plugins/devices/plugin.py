@@ -87,3 +87,20 @@ def tenon_health(app):
     from .services.devices import health_summary
 
     return health_summary(app)
+
+
+@hookimpl
+def tenon_services(app):
+    # `tenon serve` runs the MQTT bridge once per server when tenon.toml names a broker:
+    # [plugins.devices] mqtt_broker = "mqtt://127.0.0.1:1883" (optional: mqtt_client_id, mqtt_tick_seconds).
+    settings = app.site.plugin_settings("devices")
+    broker = settings.get("mqtt_broker")
+    if not broker:
+        return None
+    from tenon.core.contributions import Service
+
+    from .mqtt import Bridge
+
+    bridge = Bridge(app, str(broker), client_id=settings.get("mqtt_client_id"),
+                    tick_seconds=float(settings.get("mqtt_tick_seconds", 30)))
+    return [Service("devices.mqtt", start=bridge.start, stop=bridge.stop, label=f"MQTT bridge to {broker}")]
