@@ -52,10 +52,14 @@ def _housing(bore: str, upper: str, name: str) -> list[dict]:
 
 # code, name, product, items
 FINAL = [
-    ("QP-MH220-FINAL", "Motor housing 220 kW final inspection", "FG-MH220", _housing("220.000", "0.046", "Stator bore Ø")),
-    ("QP-INV-H1-FINAL", "Inverter housing final inspection", "FG-INV-H1", _housing("96.000", "0.035", "Capacitor bore Ø")),
-    ("QP-GB-H2-FINAL", "Gearbox housing final inspection", "FG-GB-H2", _housing("90.000", "0.035", "Bearing bore Ø")),
-    ("QP-MH180-FINAL", "Motor housing 180 kW final inspection", "FG-MH180", _housing("180.000", "0.040", "Stator bore Ø")),
+    ("QP-MH220-FINAL", "Motor housing 220 kW final inspection", "FG-MH220",
+     _housing("220.000", "0.046", "Stator bore Ø")),
+    ("QP-INV-H1-FINAL", "Inverter housing final inspection", "FG-INV-H1",
+     _housing("96.000", "0.035", "Capacitor bore Ø")),
+    ("QP-GB-H2-FINAL", "Gearbox housing final inspection", "FG-GB-H2",
+     _housing("90.000", "0.035", "Bearing bore Ø")),
+    ("QP-MH180-FINAL", "Motor housing 180 kW final inspection", "FG-MH180",
+     _housing("180.000", "0.040", "Stator bore Ø")),
 ]
 INGOT = [
     {"code": "SI", "name": "Silicon content", "kind": "measurement", "nominal": "7.00", "lower_tolerance": "-0.50",

@@ -34,7 +34,15 @@ from tenon.plugins.mrp import (
     finish_work_order,
     report_operation,
 )
-from tenon.plugins.qc import Inspection, InspectionPlan, InspectionResult, Nonconformance, create_inspection, dispose, record_results
+from tenon.plugins.qc import (
+    Inspection,
+    InspectionPlan,
+    InspectionResult,
+    Nonconformance,
+    create_inspection,
+    dispose,
+    record_results,
+)
 
 from .models import ReworkCause, ReworkOrder
 from .services.execution import release
