@@ -682,7 +682,7 @@ def main() -> None:
         names = {f["name"] for f in ((fields.get("data") or {}).get("__type") or {}).get("fields") or []}
         if "inspectionRecord" in names and "inspector" in info["tokens"]:
             print("qc installed: a final inspection per work order (first 2 pieces x 2 checks), recorded passing "
-                  "by the inspector before the shipment")
+                  "by the inspector (make-to-order: before the shipment)")
         else:
             print("qc not installed: no final inspection step (the loop runs without it)")
 
