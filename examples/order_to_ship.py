@@ -294,7 +294,8 @@ def inspect(flow: Flow, fail_item: str | None = None) -> list[dict[str, Any]]:
 
 
 def finish(flow: Flow) -> None:
-    """7. The planner finishes each work order (all operations done, the goods in stock)."""
+    """6. The planner finishes each work order (all operations done, the goods in stock; with qc
+    and a final plan for the product, qc opens the work order's final inspection)."""
     planner, who = flow.as_("planner"), flow.name("planner")
     for wo in flow.work_orders:
         done = planner(f"mutation($id: ID!) {{ workOrderFinish(id: $id, backorder: false) {{ {WO_FIELDS} }} }}",
