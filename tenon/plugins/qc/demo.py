@@ -125,7 +125,7 @@ def _receipts(session: Session, progress: Callable[[str], None], ingot: Product)
         if session.scalar(select(Receipt.id).where(Receipt.reference == ref)) is not None:
             continue
         receipt = receive(session, product_id=ingot.id, quantity=Decimal(kg), lot=lot, reference=ref)
-        at = today - dt.timedelta(days=days)
+        at = min(today - dt.timedelta(days=days), utcnow() - dt.timedelta(minutes=30))  # never in the future
         receipt.supplier = "Yunnan Aluminium Co."
         receipt.created_at = receipt.done_at = at
         for move in session.scalars(select(Move).where(Move.origin_type == "stock.receipt",
