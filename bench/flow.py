@@ -6,7 +6,8 @@ What it does (bounded; loopback only; stops by itself):
    server of ``--database-url``) with every available plugin, and seeds it in-process: work
    centers CNC and LEAK, eight lot-tracked housings ``FG-00``…``FG-07`` with a two-operation
    routing (CNC → LEAK) and a BOM (a casting and 8 inserts, stocked at the default location), ten
-   customers, and one API token per person (rep, planner, clerk, operator at CNC, device at LEAK);
+   customers, and one API token per person (rep, planner, clerk, operator at CNC, device at LEAK,
+   inspector when qc is installed, with a final plan per housing);
    a copy of the seeded database is kept for the floor;
 2. starts ``tenon serve --workers W`` on 127.0.0.1 (unchanged; SQL statements are counted in the
    server processes by a SQLAlchemy event listener that a ``sitecustomize`` on ``PYTHONPATH``
@@ -18,8 +19,10 @@ What it does (bounded; loopback only; stops by itself):
    keep-alive clients, every user action one mutation (one committed transaction):
    ``make-to-order``: rep creates and confirms → planner releases each line's work order → clerk
    scans the requisition and issues it → operator reports operation 1 → planner hands the count to
-   the machine → device signals operation 2 with an idempotency key → [inspector: only with qc] →
-   planner finishes → clerk ships and confirms → rep closes; ``make-to-stock``: rep creates and
+   the machine → device signals operation 2 with an idempotency key → planner finishes → (qc
+   installed: each housing has a final plan, first 2 pieces × 2 checks) inspector finds the final
+   inspection qc opened and records it passing, which releases the goods → clerk ships and confirms
+   → rep closes; ``make-to-stock``: rep creates and
    confirms → clerk ships from stock and confirms → planner creates a replenishment work order per
    line, which runs the same production steps → rep closes;
 5. prints orders/s, requests/s, p50/p95 latency and SQL statements per mutation kind, SQL per order,
@@ -121,6 +124,13 @@ SHIP = "mutation($i: SalesOrderShipInput!) { salesOrderShip(input: $i) { id } }"
 CONFIRM_SH = "mutation($id: ID!) { shipmentConfirm(id: $id) { state } }"
 CLOSE = "mutation($id: ID!) { salesOrderClose(id: $id) { state } }"
 PRODUCTS = 8
+FINAL_ITEMS = [{"code": "BORE", "name": "Bore", "kind": "measurement", "nominal": "220.000", "lower_tolerance": "0",
+                "upper_tolerance": "0.046", "unit": "mm", "decimals": 3},
+               {"code": "VISUAL", "name": "Visual", "kind": "pass_fail"}]
+PASSING = {"BORE": "220.020", "VISUAL": "pass"}
+FINAL_OPEN = ("query($w: ID!) { inspections(workOrderId: $w, stage: FINAL, states: [OPEN]) { nodes { id sampleSize "
+              "planVersion { items { code } } } } }")
+RECORD = "mutation($id: ID!, $v: [InspectionValueInput!]!) { inspectionRecord(id: $id, values: $v) { state } }"
 
 
 def free_port() -> int:
@@ -211,6 +221,13 @@ def seed(site: Path, url: str | None, mode: str) -> dict[str, Any]:
         cast_ = {"rep": (["sales_rep"], {"regions": ["east"]}), "planner": (["planner"], {}),
                  "clerk": (["warehouse_clerk"], {}), "operator": (["operator"], {"work_centers": ["CNC"]}),
                  "device": (["device"], {"work_centers": ["LEAK"]})}
+        if app.has_plugin("qc"):  # a final plan per housing: held until the work order's final inspection passes
+            from tenon.plugins.qc.services.plans import create_plan
+
+            for i, pid in enumerate(out["products"]):
+                create_plan(s, code=f"QP-FG-{i:02d}", name=f"Housing {i} final inspection", stage="final",
+                            product_id=int(pid), sampling_method="first_n", sampling_value=2, items=FINAL_ITEMS)
+            cast_["inspector"] = (["inspector"], {})
         out["tokens"] = {}
         for role, (roles, attrs) in cast_.items():
             user = auth.create_user(s, f"bench_{role}", roles=roles, attributes=attrs)
@@ -349,8 +366,16 @@ class Loop:
         await self.call("planner", "workOrderSetCountingSource", SOURCE, id=wo_id)
         await self.call("device", "workOrderOperationSignal", SIGNAL,
                         i={"workOrderId": wo_id, "quantity": wo["quantity"], "idempotencyKey": key})
-        # [inspector: a final inspection per work order goes here once the qc plugin is installed]
         await self.call("planner", "workOrderFinish", FINISH, id=wo_id)
+        if "inspector" in self.headers:  # qc: the final inspection qc opened at the finish, recorded passing
+            found = (await self.call("inspector", "inspections (query)", FINAL_OPEN, w=wo_id))["inspections"]["nodes"]
+            for insp in found:
+                values = [{"item": it["code"], "sampleNo": n, "value": PASSING[it["code"]]}
+                          for n in range(1, insp["sampleSize"] + 1) for it in insp["planVersion"]["items"]]
+                state = (await self.call("inspector", "inspectionRecord", RECORD, id=insp["id"], v=values))[
+                    "inspectionRecord"]["state"]
+                if state != "PASSED":
+                    raise RuntimeError(f"final inspection of work order {wo_id}: {state}")
 
     async def order(self, idx: int) -> None:
         rng = random.Random(1000 + idx)
@@ -655,8 +680,9 @@ def main() -> None:
             fields = probe.post("/graphql", json={"query": "{ __type(name: \"Mutation\") { fields { name } } }"},
                                 headers={"Authorization": f"Bearer {info['tokens']['planner']}"}).json()
         names = {f["name"] for f in ((fields.get("data") or {}).get("__type") or {}).get("fields") or []}
-        if any("nspection" in n for n in names):
-            print("qc is installed, but this benchmark has no inspection step yet: the figures leave it out")
+        if "inspectionRecord" in names and "inspector" in info["tokens"]:
+            print("qc installed: a final inspection per work order (first 2 pieces x 2 checks), recorded passing "
+                  "by the inspector (make-to-order: before the shipment)")
         else:
             print("qc not installed: no final inspection step (the loop runs without it)")
 

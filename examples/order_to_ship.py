@@ -11,20 +11,29 @@ Every step is a separate person (or machine) with their own sign-in, talking HTT
  5. device        (an API token) reports the second operation (leak test) with an idempotency
                   key, and replays the same signal once: it is counted once (a work order counts
                   one source's reports, so the planner first hands it to the machine);
- 6. inspector     final inspection: only when the qc plugin is installed (the script looks at
-                  the schema and says what it found; it records nothing it cannot);
- 7. planner       finishes the work order (the goods are in stock, the order is ready);
+ 6. planner       finishes the work order (the goods are in stock, held by quality when the
+                  product has a final inspection plan; the order is ready);
+ 7. inspector     records a passing final inspection of each work order (qc plugin): every check
+                  item of every sample; passing releases the goods for shipment;
  8. clerk         ships the order and confirms the stock shipment;
  9. sales rep     closes the order: done;
-10. failing path  a failed inspection through a rework order: only with the qc and rework plugins.
+10. failing path  (qc and rework plugins) a second order, made the same way, fails its final
+                  inspection (leak rate): the clerk's shipment is refused (NOT_RELEASED); the
+                  quality manager disposes the nonconformance REWORK, which opens a rework order;
+                  the rework planner releases it (a rework work order); operator and device report
+                  its operations, the planner finishes it; the inspector's re-inspection passes;
+                  the clerk's shipment now goes through and the rep closes the second order: done.
+
+The script reads which plugins the site has from the schema and says which steps it skips.
 
     python examples/order_to_ship.py http://127.0.0.1:8000 --device-token "$(tenon users token leak01)"
 
 Defaults match the demo site (``tenon demo``): rep ``rep_east``, planner ``planner``, clerk
-``clerk``, operator ``op_cnc`` (work center CNC), device ``leak01`` (work center LEAK), product
+``clerk``, operator ``op_cnc`` (work center CNC), device ``leak01`` (work center LEAK), inspector
+``qc_chen``, quality manager ``qm_liu``, rework planner ``rwk_zhou``, product
 ``FG-MH220`` (make-to-order, routing CNC → LEAK); passwords are ``<username>-demo``. Without
 ``--device-token`` the device signs in with its password (a session token instead of an API token).
-Exit status 0 when the order ends DONE.
+Exit status 0 when the order (and, with qc and rework, the reworked order) ends DONE.
 """
 
 from __future__ import annotations
@@ -36,13 +45,17 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, TextIO
 
 
 class ApiError(Exception):
-    """The server answered with GraphQL errors (or not at all)."""
+    """The server answered with GraphQL errors (or not at all); ``code`` is the error's stable code."""
+
+    def __init__(self, message: str, code: str = "?") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Client:
@@ -67,7 +80,7 @@ class Client:
         if payload.get("errors"):
             first = payload["errors"][0]
             code = (first.get("extensions") or {}).get("code", "?")
-            raise ApiError(f"{self.who}: {code}: {first.get('message')}")
+            raise ApiError(f"{self.who}: {code}: {first.get('message')}", code)
         return payload["data"]
 
     def login(self, username: str, password: str) -> Client:
@@ -93,6 +106,8 @@ class Flow:
     order: dict[str, Any] = field(default_factory=dict)
     work_orders: list[dict[str, Any]] = field(default_factory=list)
     mutations: set[str] = field(default_factory=set)
+    product_id: str = ""
+    rework_state: str | None = None
 
     def say(self, who: str, message: str) -> None:
         print(f"{who}: {message}", file=self.out)
@@ -125,7 +140,7 @@ def discover(flow: Flow) -> None:
                      f"rework plugin: {'installed (' + ', '.join(rework) + ')' if rework else 'not installed'}")
 
 
-def sell(flow: Flow) -> None:
+def sell(flow: Flow, reference: str = "EXAMPLE-MTO") -> None:
     """1. The sales rep creates and confirms a make-to-order sales order."""
     rep, who = flow.as_("rep"), flow.name("rep")
     customers = rep("{ customers(first: 1) { nodes { id code name regionCode } } }")["customers"]["nodes"]
@@ -138,10 +153,10 @@ def sell(flow: Flow) -> None:
     if product is None:
         raise ApiError(f"no product {flow.product_code}")
     order = rep("""mutation($i: SalesOrderCreateInput!) { salesOrderCreate(input: $i) { id number state } }""",
-                i={"customerId": customer["id"], "customerReference": "EXAMPLE-MTO", "priority": "HIGH",
+                i={"customerId": customer["id"], "customerReference": reference, "priority": "HIGH",
                    "lines": [{"productId": product["id"], "quantity": str(flow.quantity), "unitPrice": "186.00"}]}
                 )["salesOrderCreate"]
-    flow.order = order
+    flow.order, flow.product_id = order, product["id"]
     flow.say(who, f"created {order['number']} for {customer['code']} {customer['name']} ({customer['regionCode']}): "
                   f"{flow.quantity} x {product['code']} {product['name']}")
     state = rep("mutation($id: ID!) { salesOrderConfirm(id: $id) { state } }", id=order["id"])
@@ -217,16 +232,70 @@ def signal(flow: Flow) -> None:
             raise ApiError(f"the replayed signal was counted twice: {second['goodQuantity']}")
 
 
-def inspect(flow: Flow) -> None:
-    """6. Final inspection: needs the qc plugin. Nothing is recorded when it is not installed."""
-    if not any("nspection" in m for m in flow.mutations):
+INSPECTION_FIELDS = """id number state stage reinspection quantity sampleSize lotId missingValues
+    planVersion { items { code name kind nominal lowerLimit upperLimit unit decimals required } }
+    nonconformance { id number state }"""
+
+
+def _has_qc(flow: Flow) -> bool:
+    return "inspectionRecord" in flow.mutations
+
+
+def _value(item: dict[str, Any], fail: bool) -> str:
+    """A passing reading (the middle of the limits, or the nominal), or one just past the upper limit."""
+    if item["kind"] == "PASS_FAIL":
+        return "pass"
+    if item["kind"] == "TEXT":
+        return "ok"
+    step = Decimal(1).scaleb(-int(item["decimals"]))
+    lo = Decimal(item["lowerLimit"]) if item["lowerLimit"] is not None else None
+    hi = Decimal(item["upperLimit"]) if item["upperLimit"] is not None else None
+    if fail:
+        return str((hi + step * 5) if hi is not None else (lo - step * 5))
+    if lo is not None and hi is not None:
+        return str(((lo + hi) / 2).quantize(step))
+    return str(Decimal(item["nominal"]).quantize(step))
+
+
+def inspect(flow: Flow, fail_item: str | None = None) -> list[dict[str, Any]]:
+    """7. The inspector records each work order's final inspection: every item of every sample
+    passing, or (``fail_item``) that item over its limit on the first sample. Returns the inspections."""
+    if not _has_qc(flow):
         flow.say("inspector", "skipped: the qc plugin is not installed on this site (no final inspection)")
-        return
-    flow.say("inspector", "skipped: qc is installed, but this script does not record inspections yet")
+        return []
+    inspector, who = flow.as_("inspector"), flow.name("inspector")
+    done = []
+    for wo in flow.work_orders:
+        found = inspector(f"""query($w: ID!) {{ inspections(workOrderId: $w, stage: FINAL, states: [OPEN]) {{
+                              nodes {{ {INSPECTION_FIELDS} }} }} }}""", w=wo["id"])["inspections"]["nodes"]
+        if not found:
+            flow.say(who, f"{wo['number']} has no final inspection waiting (its product has no final plan)")
+            continue
+        insp = found[0]
+        items = insp["planVersion"]["items"]
+        values = [{"item": it["code"], "sampleNo": n,
+                   "value": _value(it, fail=(it["code"] == fail_item and n == 1))}
+                  for n in range(1, insp["sampleSize"] + 1) for it in items]
+        got = inspector(f"""mutation($id: ID!, $v: [InspectionValueInput!]!) {{ inspectionRecord(id: $id, values: $v) {{
+                           {INSPECTION_FIELDS} }} }}""", id=insp["id"], v=values)["inspectionRecord"]
+        kind = "re-inspection" if got["reinspection"] else "final inspection"
+        readings = "; ".join(f"{it['name']} {v['value']}{' ' + it['unit'] if it['unit'] else ''}"
+                             for it in items for v in values[:len(items)] if v["item"] == it["code"])
+        flow.say(who, f"{kind} {got['number']} of {wo['number']} ({got['quantity']} pcs, {got['sampleSize']} "
+                      f"samples x {len(items)} checks; sample 1: {readings}) -> {got['state']}")
+        if got["state"] == "PASSED" and got["lotId"]:
+            status = inspector("query($l: ID!) { lotReleaseStatus(lotId: $l) }", l=got["lotId"])["lotReleaseStatus"]
+            flow.say(who, f"lot of {wo['number']}: {status} for shipment")
+        if got["nonconformance"]:
+            flow.say(who, f"{got['number']} opened nonconformance {got['nonconformance']['number']} "
+                          f"({got['nonconformance']['state']}); the goods stay held")
+        done.append(got)
+    return done
 
 
 def finish(flow: Flow) -> None:
-    """7. The planner finishes each work order (all operations done, the goods in stock)."""
+    """6. The planner finishes each work order (all operations done, the goods in stock; with qc
+    and a final plan for the product, qc opens the work order's final inspection)."""
     planner, who = flow.as_("planner"), flow.name("planner")
     for wo in flow.work_orders:
         done = planner(f"mutation($id: ID!) {{ workOrderFinish(id: $id, backorder: false) {{ {WO_FIELDS} }} }}",
@@ -254,20 +323,83 @@ def close(flow: Flow) -> None:
 
 
 def rework(flow: Flow) -> None:
-    """10. A failing final inspection through a rework order: needs qc and rework."""
-    has_rework = any(m.lower().startswith("rework") for m in flow.mutations)
-    has_qc = any("nspection" in m for m in flow.mutations)
+    """10. A second order whose final inspection fails, through a rework order to shipment: needs qc and rework."""
+    has_rework = "reworkOrderRelease" in flow.mutations
+    has_qc = _has_qc(flow)
     if not (has_qc and has_rework):
         missing = " and ".join(n for n, there in (("qc", has_qc), ("rework", has_rework)) if not there)
         flow.say("failing path", f"skipped: the {missing} plugin{'s are' if ' and ' in missing else ' is'} "
                                  f"not installed on this site")
         return
-    flow.say("failing path", "skipped: qc and rework are installed, but this script does not run that path yet")
+    second = replace(flow, order={}, work_orders=[])  # the same people (shared sign-ins), a new order
+    flow.say("failing path", "a second order, made the same way, fails its final inspection")
+    sell(second, reference="EXAMPLE-MTO-REWORK")
+    for step in (release, issue, operate, signal, finish):
+        step(second)
+    failed = [i for i in inspect(second, fail_item="LEAK") if i["state"] == "FAILED"]
+    if not failed:
+        raise ApiError("the failing final inspection did not fail")
+    clerk, clerk_name = second.as_("clerk"), second.name("clerk")
+    shipment = clerk("mutation($i: SalesOrderShipInput!) { salesOrderShip(input: $i) { id number state } }",
+                     i={"orderId": second.order["id"]})["salesOrderShip"]
+    try:
+        clerk("mutation($id: ID!) { shipmentConfirm(id: $id) { state } }", id=shipment["id"])
+    except ApiError as exc:
+        if exc.code != "NOT_RELEASED":
+            raise
+        flow.say(clerk_name, f"shipment {shipment['number']} for {second.order['number']} refused: {exc.code} "
+                             f"({str(exc).split(': ', 2)[-1]}); it stays a draft")
+    else:
+        raise ApiError(f"shipment {shipment['number']} went out before quality released the goods")
+    qm, qm_name = second.as_("quality_manager"), second.name("quality_manager")
+    planner_name = second.name("planner")
+    for insp in failed:
+        nc = qm("""mutation($i: NonconformanceDisposeInput!) { nonconformanceDispose(input: $i) {
+                     id number state disposition } }""",
+                i={"id": insp["nonconformance"]["id"], "disposition": "REWORK",
+                   "reason": "leak rate over the limit: re-machine the sealing face and re-test"})["nonconformanceDispose"]
+        flow.say(qm_name, f"disposed {nc['number']} {nc['disposition']} -> {nc['state']}")
+        planner = second.as_("rework_planner")
+        orders = planner("""query($p: ID!) { reworkOrders(filter: {productId: $p, state: OPEN}, first: 20) {
+                              nodes { id number state quantity nonconformanceId originalWorkOrderId } } }""",
+                         p=second.product_id)["reworkOrders"]["nodes"]
+        ro = next((r for r in orders if r["nonconformanceId"] == nc["id"]), None)
+        if ro is None:
+            raise ApiError(f"disposing {nc['number']} REWORK opened no rework order")
+        released = planner("""mutation($id: ID!) { reworkOrderRelease(id: $id) { number state workOrderId
+                                workOrderNumber } }""", id=ro["id"])["reworkOrderRelease"]
+        flow.say(second.name("rework_planner"), f"rework order {ro['number']} ({ro['quantity']} pcs, from "
+                 f"{nc['number']}) released -> {released['state']}; rework work order {released['workOrderNumber']}")
+        second.work_orders = [second.work_order("planner", released["workOrderId"])]
+        route = " -> ".join(f"{op['sequence']} {op['name']} @{op['workCenter']['code']}"
+                            for op in second.work_orders[0]["operations"])
+        flow.say(planner_name, f"{released['workOrderNumber']} is {second.work_orders[0]['state']}; route: {route}")
+        # it took the original's counting source (the machine): the operator reports the first operation
+        src = second.as_("planner")("""mutation($id: ID!) { workOrderSetCountingSource(id: $id, countingSource: OPERATOR) {
+                                      countingSource } }""", id=released["workOrderId"])["workOrderSetCountingSource"]
+        flow.say(planner_name, f"{released['workOrderNumber']} counts {src['countingSource']} reports first")
+        operate(second)
+        signal(second)
+        finish(second)
+        passed = inspect(second)
+        if not passed or passed[0]["state"] != "PASSED":
+            raise ApiError("the re-inspection did not pass")
+        state = planner("query($id: ID!) { reworkOrder(id: $id) { number state passedQuantity } }",
+                        id=ro["id"])["reworkOrder"]
+        flow.say(second.name("rework_planner"), f"rework order {state['number']} -> {state['state']} "
+                                                f"(passed {state['passedQuantity']})")
+    done = clerk("mutation($id: ID!) { shipmentConfirm(id: $id) { number state } }", id=shipment["id"])["shipmentConfirm"]
+    flow.say(clerk_name, f"confirmed shipment {done['number']} for {second.order['number']} -> {done['state']}")
+    close(second)
+    final = second.as_("rep")("query($id: ID!) { salesOrder(id: $id) { number state } }",
+                              id=second.order["id"])["salesOrder"]
+    flow.rework_state = str(final["state"])
+    flow.say("failing path", f"final state of {final['number']}: {final['state']}")
 
 
 #: The loop in order; each step is one person's work (insert new steps here).
-STEPS: list[Callable[[Flow], None]] = [discover, sell, release, issue, operate, signal, inspect, finish, ship,
-                                       close, rework]
+STEPS: list[Callable[[Flow], Any]] = [discover, sell, release, issue, operate, signal, finish, inspect, ship,
+                                      close, rework]
 
 
 def run(flow: Flow) -> str:
@@ -278,22 +410,27 @@ def run(flow: Flow) -> str:
     final = flow.as_("rep")("query($id: ID!) { salesOrder(id: $id) { number state lines { shippedQuantity } } }",
                             id=flow.order["id"])["salesOrder"]
     print(f"final state of {final['number']}: {final['state']} ({time.perf_counter() - started:.1f} s)", file=flow.out)
+    if flow.rework_state not in (None, "DONE"):
+        return f"{final['state']} (reworked order: {flow.rework_state})"
     return str(final["state"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_url", help="e.g. http://127.0.0.1:8000")
-    for role, default in (("rep", "rep_east"), ("planner", "planner"), ("clerk", "clerk"), ("operator", "op_cnc"),
-                          ("device", "leak01")):
-        parser.add_argument(f"--{role}", default=default, help=f"{role} username (default {default})")
-        parser.add_argument(f"--{role}-password", default=None, help=f"default: <{role}>-demo")
+    roles = (("rep", "rep_east"), ("planner", "planner"), ("clerk", "clerk"), ("operator", "op_cnc"),
+             ("device", "leak01"), ("inspector", "qc_chen"), ("quality_manager", "qm_liu"),
+             ("rework_planner", "rwk_zhou"))
+    for role, default in roles:
+        flag = role.replace("_", "-")
+        parser.add_argument(f"--{flag}", default=default, help=f"{role.replace('_', ' ')} username (default {default})")
+        parser.add_argument(f"--{flag}-password", default=None, help=f"default: <{flag}>-demo")
     parser.add_argument("--device-token", default=None, help="API token of the device (tenon users token leak01)")
     parser.add_argument("--product", default="FG-MH220", help="make-to-order product code to sell")
     parser.add_argument("--quantity", default="4", help="quantity to sell, make and ship")
     args = parser.parse_args(argv)
     users = {role: (getattr(args, role), getattr(args, f"{role}_password") or f"{getattr(args, role)}-demo")
-             for role in ("rep", "planner", "clerk", "operator", "device")}
+             for role, _default in roles}
     flow = Flow(args.base_url, users, args.device_token, args.product, Decimal(args.quantity))
     try:
         state = run(flow)

@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "order_to_ship.py"
 TENON = Path(sys.executable).with_name("tenon")
 ROLES = {"admin", "auditor", "warehouse_clerk", "warehouse_manager", "sales_rep", "sales_manager", "planner",
-         "operator", "work_center_lead", "device"}
+         "operator", "work_center_lead", "device", "inspector", "quality_manager", "rework_planner"}
+#: tables of qc and rework the demo fills (and a second run must not add to)
+QUALITY_TABLES = ("qc_plan", "qc_plan_version", "qc_check_item", "qc_inspection", "qc_inspection_result", "qc_hold",
+                  "qc_nonconformance", "rework_order", "rework_cause")
 
 
 def _free_port() -> int:
@@ -57,9 +60,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise AssertionError(f"the server did not become healthy in time: {log.read_text()[-3000:]}")
 
 
-def _check_plant(client) -> None:
+def _check_plant(client, with_rework: bool) -> None:
     """What the demo built: eight work centers, work orders in three states, exceptions, the BOM
-    levels, and figures on every KPI (exception response, load, inventory accuracy, overdue orders)."""
+    levels, and figures on every KPI (exception response, load, inventory accuracy, overdue orders,
+    first-pass yield, open nonconformances, rework statistics)."""
     planner = client.login("planner", demo_password("planner"))
     data = planner.ok("""{ workCenters(first: 20) { nodes { code } } workOrders(first: 50) { nodes { state } }
         productionExceptions(first: 50) { totalCount } products(first: 100) { totalCount }
@@ -67,7 +71,8 @@ def _check_plant(client) -> None:
     assert sorted(w["code"] for w in data["workCenters"]["nodes"]) == sorted(
         ["MELT", "HPDC", "TRIM", "XRAY", "CNC", "WASH", "LEAK", "ASM"])
     states = [w["state"] for w in data["workOrders"]["nodes"]]
-    assert (states.count("DONE"), states.count("IN_PROGRESS"), states.count("RELEASED")) == (10, 2, 4)
+    # 10 done, 2 in progress, 4 released (mrp's history) and the done rework work order of rework's demo
+    assert (states.count("DONE"), states.count("IN_PROGRESS"), states.count("RELEASED")) == (10 + with_rework, 2, 4)
     assert data["productionExceptions"]["totalCount"] == 8
     assert data["products"]["totalCount"] >= 40 and data["customers"]["totalCount"] == 50
     asm = planner.ok('{ products(filter: {search: "FG-MH220-ASM"}) { nodes { id } } }')["products"]["nodes"][0]
@@ -96,6 +101,30 @@ def _check_plant(client) -> None:
     assert accuracy["countedLines"] > 0 and float(accuracy["accuracy"]) < 1  # counts with differences
     assert any(n["overdue"] for n in kpi["orderProgress"]["nodes"])
 
+    # quality: active final plans for the make-to-order housings, first-pass yield, open
+    # nonconformances, a nonconformance of each disposition, and a rework with its responsibility
+    qm = client.login("qm_liu", demo_password("qm_liu"))
+    q = qm.ok("""query($f: Date!, $t: Date!) { inspectionPlans(first: 50) { nodes { code stage active } }
+        firstPassYield(from: $f, to: $t) { inspections passed firstPassYield }
+        openNonconformancesByAge { bucket count } nonconformances(first: 50) { nodes { state disposition } } }""",
+              {"f": past, "t": str(today)})
+    plans = {p["code"]: (p["stage"], p["active"]) for p in q["inspectionPlans"]["nodes"]}
+    for code in ("QP-MH220-FINAL", "QP-INV-H1-FINAL", "QP-GB-H2-FINAL"):
+        assert plans[code] == ("FINAL", True), plans
+    assert plans["QP-A356-RCV"] == ("RECEIPT", True) and plans["QP-CAST-XRAY"] == ("IN_PROCESS", True)
+    fpy = q["firstPassYield"]  # 5 ingot receipts (2 passed), with rework's demo 2 housings (1 passed)
+    assert (sum(r["inspections"] for r in fpy), sum(r["passed"] for r in fpy)) == ((7, 3) if with_rework else (5, 2))
+    assert sum(b["count"] for b in q["openNonconformancesByAge"]) == 1
+    assert {n["disposition"] for n in q["nonconformances"]["nodes"]} == {"SCRAP", "USE_AS_IS", None} | (
+        {"REWORK"} if with_rework else set())
+    if not with_rework:
+        return
+    stats = qm.ok("""query($f: Date!, $t: Date!) { reworkStats(from: $f, to: $t) {
+        total { count quantity hours } byCause { key count } byWorkCenter { key } } }""",
+                  {"f": past, "t": str(today)})["reworkStats"]
+    assert stats["total"]["count"] == 1 and float(stats["total"]["quantity"]) == 39 and float(stats["total"]["hours"]) > 0
+    assert [g["key"] for g in stats["byCause"]] == ["CASTING"] and [g["key"] for g in stats["byWorkCenter"]] == ["HPDC"]
+
 
 def test_readme_quick_start_then_the_order_to_ship_loop(make_app, make_client):
     """First run: a user for every role with its password. Second run ``--serve --port N``: no row
@@ -103,16 +132,21 @@ def test_readme_quick_start_then_the_order_to_ship_loop(make_app, make_client):
     releases the work order (CNC → LEAK); the clerk scans the requisition and issues it; op_cnc
     reports op 10; leak01 signals op 20 with an API token and an idempotency key, and the replay is
     a duplicate counted once; the planner finishes, the clerk ships and confirms, the rep closes:
-    DONE, exit 0. Without qc and rework the script says those steps are skipped."""
+    DONE, exit 0. With qc, qc_chen records the passing final inspection before the shipment; with qc and
+    rework, a second order fails its final inspection (leak rate), its shipment is refused
+    (NOT_RELEASED), qm_liu disposes REWORK, rwk_zhou releases the rework order, its work order is
+    reported and finished, the re-inspection passes, and the order ships and ends DONE."""
     app = make_app()
     site = str(app.site.path)
+    with_rework = app.has_plugin("rework")
     first = subprocess.run([str(TENON), "--site", site, "demo"], capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     assert "demo data loaded in" in first.stderr
     users = {line.split()[0]: line for line in first.stdout.splitlines()[1:] if " / " in line}
-    assert ROLES <= {r.strip(",") for line in users.values() for r in line.split("roles: ")[1].split()[:2]}
+    assert ROLES - (set() if with_rework else {"rework_planner"}) <= {r.strip(",") for line in users.values() for r in line.split("roles: ")[1].split()[:2]}
     assert demo_password("op_cnc") in users["op_cnc"] and "work centers: CNC, WASH" in users["op_cnc"]
     before = _row_counts(app)
+    assert all(before[t] > 0 for t in QUALITY_TABLES if with_rework or not t.startswith("rework_")), before
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -124,7 +158,7 @@ def test_readme_quick_start_then_the_order_to_ship_loop(make_app, make_client):
             _wait_healthy(url, server, log)
             assert _row_counts(app) == before  # the second run created nothing
             assert "0 created, 16 already there" in log.read_text()
-            _check_plant(make_client(app))
+            _check_plant(make_client(app), with_rework)
             token = subprocess.run([str(TENON), "--site", site, "users", "token", "leak01", "--name", "e2e"],
                                    capture_output=True, text=True, check=True, timeout=120).stdout.strip()
             result = subprocess.run([sys.executable, str(EXAMPLE), url, "--device-token", token],
@@ -148,6 +182,25 @@ def test_readme_quick_start_then_the_order_to_ship_loop(make_app, make_client):
     assert "produced 4 -> DONE" in out and "is READY" in out
     assert "clerk: confirmed shipment SH-" in out and "-> done" in out
     lines = out.splitlines()
-    if "qc plugin: installed" not in lines[0]:
-        assert "inspector: skipped: the qc plugin is not installed" in out
+    assert "qc plugin: installed" in lines[0]
+    if not with_rework:  # TENON_TEST_WITHOUT_PLUGINS=rework: the passing loop only
+        assert "failing path: skipped: the rework plugin is not installed on this site" in out
+        assert any(ln.startswith("qc_chen: final inspection QI-") and ln.endswith("-> PASSED") for ln in lines)
+        assert lines[-1].startswith("final state of SO-") and ": DONE (" in lines[-1]
+        return
+    inspected = [ln for ln in lines if ln.startswith("qc_chen: final inspection QI-")]
+    assert len(inspected) == 2 and inspected[0].endswith("-> PASSED") and inspected[1].endswith("-> FAILED"), out
+    assert "2 samples x 3 checks" in inspected[0] and "Helium leak rate 2.5 cc/min" in inspected[1]
+    assert lines.index(inspected[0]) < next(i for i, ln in enumerate(lines) if ln.startswith("clerk: shipment SH-"))
+    assert "qc_chen: lot of WO-" in out and ": released for shipment" in out
+    refused = next(ln for ln in lines if "refused: NOT_RELEASED" in ln)
+    assert refused.startswith("clerk: shipment SH-") and "FG-MH220 (finished goods not released)" in refused
+    assert "qm_liu: disposed NC-" in out and "REWORK -> DISPOSITIONED" in out
+    assert "rwk_zhou: rework order RW-" in out and "released -> IN_REWORK; rework work order WO-" in out
+    reinspected = next(ln for ln in lines if ln.startswith("qc_chen: re-inspection QI-"))
+    assert reinspected.endswith("-> PASSED") and lines.index(refused) < lines.index(reinspected)
+    assert any(ln.startswith("rwk_zhou: rework order RW-") and "-> DONE (passed 4)" in ln for ln in lines)
+    assert lines.index(reinspected) < lines.index(next(ln for ln in lines if ln.startswith("clerk: confirmed shipment SH-")
+                                                         and " for SO-" in ln))
+    assert lines[-2].startswith("failing path: final state of SO-") and lines[-2].endswith(": DONE")
     assert lines[-1].startswith("final state of SO-") and ": DONE (" in lines[-1]
