@@ -40,9 +40,12 @@ def demo_user(session: Session, username: str, *, roles: Iterable[str], display_
 
 
 def load_kernel_demo(session: Session) -> None:
-    """The kernel's demo users: an administrator and an auditor (passwords ``<username>-demo``)."""
+    """The kernel's demo users: an administrator, an auditor, a configuration manager and the approver
+    of configuration changes (passwords ``<username>-demo``)."""
     demo_user(session, "it_admin", roles=["admin"], display_name="Ma Jun (IT administrator)")
     demo_user(session, "auditor", roles=["auditor"], display_name="Xu Hui (internal auditor)")
+    demo_user(session, "cfg_li", roles=["config_manager"], display_name="Li Na (quality supervisor, configures fields and rules)")
+    demo_user(session, "cfg_head", roles=["config_approver"], display_name="Zhou Bin (head of digitalisation, approves changes)")
 
 
 def demo_plugins(app: Tenon) -> list[str]:

@@ -45,7 +45,7 @@ def tenon_events(app):
 def tenon_demo_data(session, app, progress):
     from tenon.core.demo import load_kernel_demo
 
-    progress("users: it_admin (admin), auditor")
+    progress("users: it_admin (admin), auditor, cfg_li (config_manager), cfg_head (config_approver)")
     load_kernel_demo(session)
 
 
