@@ -90,6 +90,17 @@ def test_field_and_rule_through_a_draft_then_rollback_and_forward(make_app, clie
     assert ann.ok(RULES)["flowRules"] == [{"code": "rough", "broken": None}]
     assert _changes(ann, "3", "live") == []
 
+    # a direct edit stays the quick path: the next publication records it first as a captured version
+    ann.ok("""mutation { customFieldDefine(input: {entity: "stock.product", code: "coat", type: "text",
+        labelZh: "涂层", labelEn: "Coat", owner: "ann", purpose: "p", reviewDate: "2027-01-01"}) { id } }""")
+    ann.ok(SET, {"kind": FIELD, "key": RA_KEY, "item": {**RA, "label_en": "Ra"}})
+    assert ann.ok(PUBLISH, {"m": "wording again"})["configPublish"] == {"number": 7, "source": "publish"}
+    assert _changes(ann, "5", "6") == [(FIELD, "stock.product/coat", "ADDED")]
+    assert ann.ok("{ configVersion(number: 6) { source } }")["configVersion"] == {"source": "captured"}
+    assert _changes(ann, "6", "7") == [(FIELD, RA_KEY, "CHANGED")]  # the direct edit survived the draft
+    assert {d["code"] for d in ann.ok("{ customFieldDefinitions { code } }")["customFieldDefinitions"]} == \
+        {"coat", "surface_roughness_ra"}
+
 
 def test_export_from_one_site_and_import_into_another(make_app, client_as):
     a_app, a_ann, a_bob = _site(make_app, client_as)
