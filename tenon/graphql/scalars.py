@@ -56,6 +56,7 @@ STRING_LIMITS: dict[str, int] = {
     "code": 64, "username": 100, "reference": 100, "barcode": 100,
     "name": 200, "description": 500,
     "notes": 2000, "note": 2000, "reason": 2000, "comment": 2000,
+    "document": 5 * 1024 * 1024,  # configImport: tenon.core.config.MAX_DOCUMENT_BYTES checks it exactly
 }
 """Maximum length of a string argument or input field, by its (GraphQL) name; others get
 :data:`DEFAULT_STRING_LIMIT`."""

@@ -192,3 +192,8 @@ def test_a_clean_demo_site_has_no_error_finding(make_app, make_client):
     report = root.ok(REPORT)["healthReport"]
     assert report["errors"] == 0, [f for f in report["findings"] if f["severity"] == "ERROR"]
     assert report["score"] > 0
+    # the demo's studio field and rule are part of the configuration the check looked at
+    kinds = {k["name"]: k["items"] for k in root.ok("{ configKinds { name items } }")["configKinds"]}
+    assert "stock.product/surface_roughness_ra" in kinds["studio.custom_field"]
+    assert "rough_parts" in kinds["studio.flow_rule"] and "qc.check_item" in kinds
+    assert not [f for f in report["findings"] if f["subject"] == "rule rough_parts" and f["severity"] != "INFO"]

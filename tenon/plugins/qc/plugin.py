@@ -128,3 +128,11 @@ def tenon_demo_data(session, app, progress):
     from .demo import load
 
     load(session, progress)
+
+
+@hookimpl
+def tenon_config_kinds(app):
+    # qc.check_item: plans' check items, versioned with the site's configuration (a new plan version each time)
+    from .services.config import config_kinds
+
+    return config_kinds()

@@ -87,3 +87,17 @@ def tenon_demo_data(session, app, progress):
     from .demo import load
 
     load(session, progress)
+
+
+@hookimpl
+def tenon_config_kinds(app):
+    from .services.config import config_kinds
+
+    return config_kinds()
+
+
+@hookimpl
+def tenon_health_findings(app, session, check):
+    from .services.health import findings
+
+    return findings(app, session, check)

@@ -64,12 +64,14 @@ def _number(value: str | None, field: str) -> str | None:
     return str(number)
 
 
-def define(session: Session, *, entity: str, code: str, kind: str, label_zh: str, label_en: str, owner: str,
-           purpose: str, review_date: dt.date, category_id: int | None = None, required: bool = False,
-           default: Any = None, max_length: int | None = None, scale: int | None = None, unit: str = "",
-           min_value: str | None = None, max_value: str | None = None, pattern: str = "",
-           choices: list[str] | None = None, ref_entity: str | None = None, help_text: str = "") -> FieldDefinition:
-    """Create (or bring back, keeping its stored values) a custom field and publish it."""
+def check_values(session: Session, *, entity: str, code: str, kind: str, label_zh: str, label_en: str, owner: str,
+                 purpose: str, review_date: dt.date, category_id: int | None = None, required: bool = False,
+                 default: Any = None, max_length: int | None = None, scale: int | None = None, unit: str = "",
+                 min_value: str | None = None, max_value: str | None = None, pattern: str = "",
+                 choices: list[str] | None = None, ref_entity: str | None = None,
+                 help_text: str = "") -> dict[str, Any]:
+    """Check a definition and return its column values (the default normalised); writes nothing.
+    Used by :func:`define` and by the ``studio.custom_field`` configuration kind."""
     ent = _entity(session, entity)
     code = (code or "").strip()
     if not CODE.fullmatch(code) or keyword.iskeyword(code) or code in RESERVED:
@@ -77,15 +79,6 @@ def define(session: Session, *, entity: str, code: str, kind: str, label_zh: str
                               "not a reserved word", field="code")
     if kind not in FIELD_KINDS:
         raise ValidationError(f"type must be one of {', '.join(FIELD_KINDS)}", field="type")
-    d = session.scalars(select(FieldDefinition).where(FieldDefinition.entity == entity,
-                                                      FieldDefinition.code == code)).first()
-    if d is not None and d.active:
-        raise ValidationError(f"{entity} already has a custom field {code!r}", field="code")
-    count = session.scalar(select(func.count()).select_from(FieldDefinition).where(
-        FieldDefinition.entity == entity, FieldDefinition.active.is_(True))) or 0
-    if count >= MAX_FIELDS_PER_ENTITY:
-        raise ValidationError(f"{entity} has the most custom fields allowed ({MAX_FIELDS_PER_ENTITY})",
-                              field="entity", details={"max": MAX_FIELDS_PER_ENTITY})
     if category_id is not None:
         if ent.category is None:
             raise ValidationError(f"{entity} has no categories to bind a field to", field="categoryId")
@@ -148,14 +141,39 @@ def define(session: Session, *, entity: str, code: str, kind: str, label_zh: str
         help_text=_text(help_text, "helpText", 2000, required=False), owner=_text(owner, "owner", 100),
         purpose=_text(purpose, "purpose", 2000), review_date=review_date, active=True, default=None,
     )
+    if default is not None:
+        values["default"] = normalise(session, FieldDefinition(**values), parse_value(FieldDefinition(**values), default),
+                                      "default")
+    return values
+
+
+def define(session: Session, *, entity: str, code: str, kind: str, label_zh: str, label_en: str, owner: str,
+           purpose: str, review_date: dt.date, category_id: int | None = None, required: bool = False,
+           default: Any = None, max_length: int | None = None, scale: int | None = None, unit: str = "",
+           min_value: str | None = None, max_value: str | None = None, pattern: str = "",
+           choices: list[str] | None = None, ref_entity: str | None = None, help_text: str = "") -> FieldDefinition:
+    """Create (or bring back, keeping its stored values) a custom field and publish it."""
+    values = check_values(
+        session, entity=entity, code=code, kind=kind, label_zh=label_zh, label_en=label_en, owner=owner,
+        purpose=purpose, review_date=review_date, category_id=category_id, required=required, default=default,
+        max_length=max_length, scale=scale, unit=unit, min_value=min_value, max_value=max_value, pattern=pattern,
+        choices=choices, ref_entity=ref_entity, help_text=help_text)
+    code = values["code"]
+    d = session.scalars(select(FieldDefinition).where(FieldDefinition.entity == entity,
+                                                      FieldDefinition.code == code)).first()
+    if d is not None and d.active:
+        raise ValidationError(f"{entity} already has a custom field {code!r}", field="code")
+    count = session.scalar(select(func.count()).select_from(FieldDefinition).where(
+        FieldDefinition.entity == entity, FieldDefinition.active.is_(True))) or 0
+    if count >= MAX_FIELDS_PER_ENTITY:
+        raise ValidationError(f"{entity} has the most custom fields allowed ({MAX_FIELDS_PER_ENTITY})",
+                              field="entity", details={"max": MAX_FIELDS_PER_ENTITY})
     if d is None:
         d = FieldDefinition(**values)
         session.add(d)
     else:
         for k, v in values.items():
             setattr(d, k, v)
-    if default is not None:
-        d.default = normalise(session, d, parse_value(d, default), "default")
     session.flush()
     ensure_index(session, d)
     schema_changed(session)

@@ -104,7 +104,10 @@ def _minutes(value: Any, field: str) -> int:
     return value
 
 
-def check_actions(session: Session, app: Any, entity: Any, actions: list[dict[str, Any]], scope: dict[str, Any]) -> list[dict[str, Any]]:
+def check_actions(session: Session, app: Any, entity: Any, actions: list[dict[str, Any]], scope: dict[str, Any],
+                  *, lenient: bool = False) -> list[dict[str, Any]]:
+    """Check and normalise a rule's actions. ``lenient`` (configuration documents): a custom field
+    that does not exist (yet) is accepted; the rule is then broken until the field exists."""
     if not actions:
         raise ValidationError("a rule needs at least one action", field="actions")
     if len(actions) > MAX_ACTIONS:
@@ -160,7 +163,7 @@ def check_actions(session: Session, app: Any, entity: Any, actions: list[dict[st
             stop = a.get("stop") or ""
             try:
                 conditions.check(stop, payload=[], record=record_fields(entity),
-                                 custom=custom_codes(session, entity.name))
+                                 custom=custom_codes(session, entity.name) + (custom_named(stop) if lenient else []))
             except BadCondition as exc:
                 raise ValidationError(f"{path}.stop: {exc}", field=f"{path}.stop") from None
             if not stop.strip():
@@ -173,12 +176,21 @@ def check_actions(session: Session, app: Any, entity: Any, actions: list[dict[st
             d = session.scalars(select(FieldDefinition).where(FieldDefinition.entity == entity.name,
                                                               FieldDefinition.code == code,
                                                               FieldDefinition.active.is_(True))).first()
+            if d is None and lenient and code:
+                clean["field"], clean["value"] = code, a.get("value")
+                out.append(clean)
+                continue
             if d is None:
                 raise ValidationError(f"{path}: {entity.name} has no custom field {code!r}", field=f"{path}.field")
             clean["field"], clean["value"] = code, parse_value(d, a.get("value"))
             normalise(session, d, clean["value"], f"{path}.value")
         out.append(clean)
     return out
+
+
+def custom_named(text: str) -> list[str]:
+    """The custom field codes a condition names (``custom.<code>``); [] when it does not parse."""
+    return [n.partition(".")[2] for n in conditions.names(_parsed(text)) if n.startswith("custom.")]
 
 
 def parse_value(d: FieldDefinition, text: Any) -> Any:
@@ -194,10 +206,12 @@ def parse_value(d: FieldDefinition, text: Any) -> Any:
     return text
 
 
-def save(session: Session, *, code: str, name: str, event: str, condition: str, actions: list[dict[str, Any]],
-         owner: str, purpose: str, review_date: dt.date, entity: str | None = None, record_key: str | None = None,
-         active: bool = True) -> Rule:
-    """Create the rule ``code`` or change it (its version goes up); refuses anything that does not check out."""
+def check_rule(session: Session, *, code: str, name: str, event: str, condition: str, actions: list[dict[str, Any]],
+               owner: str, purpose: str, review_date: dt.date, entity: str | None = None, record_key: str | None = None,
+               active: bool = True, lenient: bool = False) -> dict[str, Any]:
+    """Check a rule and return its column values (``code`` included); writes nothing. ``lenient``
+    (configuration documents, which may bring the custom fields a rule names in the same change):
+    custom fields that do not exist are accepted, and the rule is broken until they do."""
     app = session.info["app"]
     code = (code or "").strip()
     if not code or len(code) > 60:
@@ -220,12 +234,24 @@ def save(session: Session, *, code: str, name: str, event: str, condition: str, 
                                   f"(one of {', '.join(payload_fields(app, event))})", field="recordKey")
     conditions.check(condition or "", payload=payload_fields(app, event),
                      record=record_fields(ent) if ent else None,
-                     custom=custom_codes(session, ent.name) if ent else None)
-    clean = check_actions(session, app, ent, actions, {})
+                     custom=(custom_codes(session, ent.name) + (custom_named(condition) if lenient else []))
+                     if ent else None)
+    clean = check_actions(session, app, ent, actions, {}, lenient=lenient)
+    return dict(code=code, name=name.strip(), event=event, entity=entity or None,
+                record_key=record_key if entity else None, condition=condition or "", actions=clean,
+                owner=owner.strip(), purpose=purpose.strip(), review_date=review_date, active=active)
+
+
+def save(session: Session, *, code: str, name: str, event: str, condition: str, actions: list[dict[str, Any]],
+         owner: str, purpose: str, review_date: dt.date, entity: str | None = None, record_key: str | None = None,
+         active: bool = True) -> Rule:
+    """Create the rule ``code`` or change it (its version goes up); refuses anything that does not check out."""
+    values = check_rule(session, code=code, name=name, event=event, condition=condition, actions=actions,
+                        owner=owner, purpose=purpose, review_date=review_date, entity=entity, record_key=record_key,
+                        active=active)
+    code = values.pop("code")
+    values["broken"] = ""
     rule = session.scalars(select(Rule).where(Rule.code == code)).first()
-    values = dict(name=name.strip(), event=event, entity=entity or None, record_key=record_key if entity else None,
-                  condition=condition or "", actions=clean, owner=owner.strip(), purpose=purpose.strip(),
-                  review_date=review_date, active=active, broken="")
     if rule is None:
         rule = Rule(code=code, **values)
         session.add(rule)
