@@ -87,3 +87,15 @@ def tenon_health(app):
     from .services.devices import health_summary
 
     return health_summary(app)
+
+
+@hookimpl
+def tenon_web_pages(app):
+    # print.js also exports the "Print label" action other pages show through the kit's EntityActions
+    from tenon.core.contributions import WebPage
+
+    web = HERE / "web"
+    return [WebPage(path="devices/devices", module=web / "devices.js", order=70,
+                    title={"en": "Devices", "zh-CN": "设备"}, permission=("devices.device", "read")),
+            WebPage(path="devices/print", module=web / "print.js", kind="terminal", order=75,
+                    title={"en": "Label printing", "zh-CN": "标签打印"}, permission=("devices.print_job", "create"))]
