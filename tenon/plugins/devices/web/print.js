@@ -11,14 +11,14 @@ export const messages = {
     "print.cancel": "Close", "print.retry": "Retry", "print.noPrinter": "No active label printer.", "print.state": "State",
     "print.attempts": "Attempts", "print.error": "Last error", "print.jobs": "Recent print jobs", "print.target": "Label",
     "print.when": "Queued", "print.job": "Job {state} · attempts {attempts}",
-    "job.QUEUED": "Queued", "job.SENT": "Sent", "job.FAILED": "Failed",
+    "print.job.QUEUED": "Queued", "print.job.SENT": "Sent", "print.job.FAILED": "Failed",
   },
   "zh-CN": {
     "print.label": "打印标签", "print.printer": "打印机", "print.copies": "份数", "print.send": "打印",
     "print.cancel": "关闭", "print.retry": "重试", "print.noPrinter": "没有可用的标签打印机。", "print.state": "状态",
     "print.attempts": "尝试次数", "print.error": "最近错误", "print.jobs": "最近的打印任务", "print.target": "标签",
     "print.when": "排队时间", "print.job": "任务{state} · 尝试 {attempts} 次",
-    "job.QUEUED": "排队中", "job.SENT": "已发送", "job.FAILED": "失败",
+    "print.job.QUEUED": "排队中", "print.job.SENT": "已发送", "print.job.FAILED": "失败",
   },
 };
 
@@ -64,7 +64,7 @@ export function PrintLabel({ kind, id, label }) {
         <button class="big" onClick=${() => { clearTimeout(timer.current); setOpen(false); setJob(null); }}>${t("print.cancel")}</button>
       </div>`}
     ${job ? html`<p class=${job.state === "FAILED" ? "error" : "notice"} role="status" data-testid="print-state" data-state=${job.state}>
-      ${t("print.job", { state: t("job." + job.state), attempts: job.attempts })}${job.lastError ? " · " + job.lastError : ""}</p>` : null}
+      ${t("print.job", { state: t("print.job." + job.state), attempts: job.attempts })}${job.lastError ? " · " + job.lastError : ""}</p>` : null}
     ${job && job.state === "FAILED" ? html`<button class="big" data-testid="print-retry" onClick=${retry}>${t("print.retry")}</button>` : null}
     ${err ? html`<p class="error" role="alert">${err.message}</p>` : null}
   </div>`;
@@ -88,7 +88,7 @@ function Page() {
       { key: "state", label: t("print.state") }, { key: "attempts", label: t("print.attempts") }, { key: "error", label: t("print.error") },
       { key: "id", label: "", format: (v, r) => (r.raw === "FAILED" ? html`<button onClick=${() => retry(v)}>${t("print.retry")}</button>` : "") }]}
       rows=${data.printJobs.nodes.map((j) => ({ _key: j.id, id: j.id, raw: j.state, label: `${j.targetKind} ${j.labelValue}`,
-        printer: j.printer ? j.printer.code : "–", copies: fmt(j.copies, 0), state: t("job." + j.state), attempts: j.attempts, error: j.lastError || "" }))}/>
+        printer: j.printer ? j.printer.code : "–", copies: fmt(j.copies, 0), state: t("print.job." + j.state), attempts: j.attempts, error: j.lastError || "" }))}/>
   <//>`;
 }
 

@@ -8,21 +8,21 @@ import { html, render, useState, useQuery, Loading, gql, upload, t, fmt, cameraI
 export const messages = {
   en: {
     "qi.waiting": "Waiting inspections ({n})", "qi.none": "No inspection is waiting.", "qi.stage": "Stage", "qi.all": "All stages",
-    "stage.RECEIPT": "Incoming", "stage.IN_PROCESS": "In-process", "stage.FINAL": "Final",
+    "qi.stage.RECEIPT": "Incoming", "qi.stage.IN_PROCESS": "In-process", "qi.stage.FINAL": "Final",
     "qi.qty": "{qty} pcs, sample {n}", "qi.lot": "lot {lot}", "qi.item": "Check", "qi.sample": "Sample {n}", "qi.nominal": "Nominal",
     "qi.limits": "Limits", "qi.in": "in tolerance", "qi.out": "out of tolerance", "qi.pass": "Pass", "qi.fail": "Fail",
     "qi.save": "Record results", "qi.saved": "{number}: {state}, {missing} value(s) missing.", "qi.state": "State",
     "qi.photo": "Add a photo", "qi.photos": "Photos: {n}", "qi.back": "Back to the list", "qi.reinspection": "re-inspection",
-    "state.OPEN": "open", "state.PASSED": "passed", "state.FAILED": "failed", "qi.nc": "Nonconformance {number} opened.",
+    "qi.state.OPEN": "open", "qi.state.PASSED": "passed", "qi.state.FAILED": "failed", "qi.nc": "Nonconformance {number} opened.",
   },
   "zh-CN": {
     "qi.waiting": "待检验（{n}）", "qi.none": "没有待检验的任务。", "qi.stage": "阶段", "qi.all": "全部阶段",
-    "stage.RECEIPT": "来料检验", "stage.IN_PROCESS": "过程检验", "stage.FINAL": "成品检验",
+    "qi.stage.RECEIPT": "来料检验", "qi.stage.IN_PROCESS": "过程检验", "qi.stage.FINAL": "成品检验",
     "qi.qty": "{qty} 件，抽样 {n}", "qi.lot": "批次 {lot}", "qi.item": "检验项", "qi.sample": "样本 {n}", "qi.nominal": "标准值",
     "qi.limits": "上下限", "qi.in": "在公差内", "qi.out": "超出公差", "qi.pass": "合格", "qi.fail": "不合格",
     "qi.save": "提交检验结果", "qi.saved": "{number}：{state}，尚缺 {missing} 个值。", "qi.state": "状态",
     "qi.photo": "添加照片", "qi.photos": "照片：{n}", "qi.back": "返回列表", "qi.reinspection": "复检",
-    "state.OPEN": "进行中", "state.PASSED": "合格", "state.FAILED": "不合格", "qi.nc": "已开立不合格品 {number}。",
+    "qi.state.OPEN": "进行中", "qi.state.PASSED": "合格", "qi.state.FAILED": "不合格", "qi.nc": "已开立不合格品 {number}。",
   },
 };
 
@@ -68,7 +68,7 @@ function Record({ id, onBack }) {
     try {
       const r = (await gql(RECORD, { id: cur.id, v })).inspectionRecord;
       setInsp(r); setValues({});
-      setMsg({ text: t("qi.saved", { number: r.number, state: t("state." + r.state), missing: r.missingValues }) + (r.nonconformance ? " " + t("qi.nc", r.nonconformance) : "") });
+      setMsg({ text: t("qi.saved", { number: r.number, state: t("qi.state." + r.state), missing: r.missingValues }) + (r.nonconformance ? " " + t("qi.nc", r.nonconformance) : "") });
     } catch (e) { setMsg({ error: true, text: e.message }); } finally { setBusy(false); }
   };
   const photo = async (e) => {
@@ -97,8 +97,8 @@ function Record({ id, onBack }) {
   return html`<div data-testid="inspection" data-state=${cur.state}>
     <div class="card">
       <strong data-testid="inspection-number">${cur.number} · ${cur.product ? cur.product.code : ""}</strong>
-      <span>${t("stage." + cur.stage)}${cur.reinspection ? " · " + t("qi.reinspection") : ""} · ${t("qi.qty", { qty: fmt(cur.quantity, 4), n: cur.sampleSize })}</span>
-      <span>${t("qi.state")}: <strong data-testid="inspection-state">${t("state." + cur.state)}</strong></span>
+      <span>${t("qi.stage." + cur.stage)}${cur.reinspection ? " · " + t("qi.reinspection") : ""} · ${t("qi.qty", { qty: fmt(cur.quantity, 4), n: cur.sampleSize })}</span>
+      <span>${t("qi.state")}: <strong data-testid="inspection-state">${t("qi.state." + cur.state)}</strong></span>
     </div>
     ${items.map((it) => html`<div class="card" data-testid=${"item-" + it.code}>
       <strong>${it.code} · ${it.name}${it.required ? "" : " (optional)"}</strong>
@@ -122,10 +122,10 @@ function Page() {
   if (open) return html`<${Record} id=${open} onBack=${() => { setOpen(null); list.reload(); }}/>`;
   return html`<div data-testid="inspections">
     <label>${t("qi.stage")}<select class="big" name="stage" value=${stage} onChange=${(e) => setStage(e.target.value)}>
-      <option value="">${t("qi.all")}</option>${STAGES.map((s) => html`<option value=${s} selected=${s === stage}>${t("stage." + s)}</option>`)}</select></label>
+      <option value="">${t("qi.all")}</option>${STAGES.map((s) => html`<option value=${s} selected=${s === stage}>${t("qi.stage." + s)}</option>`)}</select></label>
     ${!list.data ? html`<${Loading} error=${list.error}/>` : html`<h2>${t("qi.waiting", { n: list.data.inspections.nodes.length })}</h2>
       ${list.data.inspections.nodes.length ? html`<ol class="tasks" data-testid="inspection-list">${list.data.inspections.nodes.map((i) => html`<li>
-        <button data-number=${i.number} onClick=${() => setOpen(i.id)}><strong>${i.number}</strong> · ${t("stage." + i.stage)} · ${i.product ? i.product.code : ""}<br/>
+        <button data-number=${i.number} onClick=${() => setOpen(i.id)}><strong>${i.number}</strong> · ${t("qi.stage." + i.stage)} · ${i.product ? i.product.code : ""}<br/>
           <small>${t("qi.qty", { qty: fmt(i.quantity, 4), n: i.sampleSize })}${i.reinspection ? " · " + t("qi.reinspection") : ""}</small></button></li>`)}</ol>`
         : html`<p class="empty">${t("qi.none")}</p>`}`}
   </div>`;

@@ -4,16 +4,16 @@ import { html, render, useQuery, useParams, Filters, Figures, ChartView, Kpi, Pa
 
 export const messages = {
   en: {
-    "qk.group": "By", "group.PRODUCT": "Product", "group.WORK_CENTER": "Work center", "group.OPERATION": "Operation",
-    "qk.stage": "Stage", "stage.RECEIPT": "Incoming", "stage.IN_PROCESS": "In-process", "stage.FINAL": "Final",
+    "qk.group": "By", "qk.group.PRODUCT": "Product", "qk.group.WORK_CENTER": "Work center", "qk.group.OPERATION": "Operation",
+    "qk.stage": "Stage", "qk.stage.RECEIPT": "Incoming", "qk.stage.IN_PROCESS": "In-process", "qk.stage.FINAL": "Final",
     "qk.key": "Group", "qk.inspections": "Inspections", "qk.passed": "Passed", "qk.quantity": "Quantity", "qk.passedQty": "Passed qty",
     "qk.fpy": "First-pass yield", "qk.fpyChart": "First-pass yield (%)", "qk.table": "First-pass yield by group", "qk.total": "Overall first-pass yield",
     "qk.totalHint": "{passed} of {qty} pcs passed first time", "qk.ncAge": "Open nonconformances by age", "qk.bucket": "Age",
     "qk.count": "Open", "qk.oldest": "Oldest opened", "qk.open": "Open nonconformances", "qk.none": "none",
   },
   "zh-CN": {
-    "qk.group": "分组", "group.PRODUCT": "产品", "group.WORK_CENTER": "工作中心", "group.OPERATION": "工序",
-    "qk.stage": "阶段", "stage.RECEIPT": "来料检验", "stage.IN_PROCESS": "过程检验", "stage.FINAL": "成品检验",
+    "qk.group": "分组", "qk.group.PRODUCT": "产品", "qk.group.WORK_CENTER": "工作中心", "qk.group.OPERATION": "工序",
+    "qk.stage": "阶段", "qk.stage.RECEIPT": "来料检验", "qk.stage.IN_PROCESS": "过程检验", "qk.stage.FINAL": "成品检验",
     "qk.key": "分组", "qk.inspections": "检验次数", "qk.passed": "合格次数", "qk.quantity": "数量", "qk.passedQty": "合格数量",
     "qk.fpy": "一次合格率", "qk.fpyChart": "一次合格率（%）", "qk.table": "按分组的一次合格率", "qk.total": "总体一次合格率",
     "qk.totalHint": "{qty} 件中一次合格 {passed} 件", "qk.ncAge": "未关闭不合格品账龄", "qk.bucket": "账龄",
@@ -25,8 +25,8 @@ const GROUPS = ["PRODUCT", "WORK_CENTER", "OPERATION"];
 const FPY = `query($from: Date!, $to: Date!, $g: [YieldGroup!], $s: InspectionStage) {
   firstPassYield(from: $from, to: $to, groupBy: $g, stage: $s) { productId workCenterId operationId inspections passed quantity passedQuantity firstPassYield } }`;
 const AGES = "{ openNonconformancesByAge { bucket minDays maxDays count oldest } }";
-const NAMES = { PRODUCT: "{ names: products(first: 500) { nodes { id code } } }", WORK_CENTER: "{ names: workCenters(first: 200) { nodes { id code } } }",
-  OPERATION: "{ names: mrpOperations(first: 500) { nodes { id code } } }" };
+const NAMES = { PRODUCT: "{ names: products(first: 100) { nodes { id code } } }", WORK_CENTER: "{ names: workCenters(first: 100) { nodes { id code } } }",
+  OPERATION: "{ names: mrpOperations(first: 100) { nodes { id code } } }" };
 const FIELD = { PRODUCT: "productId", WORK_CENTER: "workCenterId", OPERATION: "operationId" };
 const pct = (y) => (y === null || y === undefined ? "–" : fmt(Number(y) * 100, 1) + " %");
 
@@ -38,8 +38,8 @@ function Page() {
   const names = useQuery(NAMES[group]);
   const nameOf = (id) => { const n = names.data && names.data.names.nodes.find((x) => x.id === id); return n ? n.code : id === null ? "–" : id; };
   const filters = html`<${Filters} value=${{ ...p, group }} onChange=${set} selects=${[
-    { name: "group", label: t("qk.group"), options: GROUPS.map((g) => ({ value: g, label: t("group." + g) })) },
-    { name: "stage", label: t("qk.stage"), options: ["RECEIPT", "IN_PROCESS", "FINAL"].map((s) => ({ value: s, label: t("stage." + s) })) }]}/>`;
+    { name: "group", label: t("qk.group"), options: GROUPS.map((g) => ({ value: g, label: t("qk.group." + g) })) },
+    { name: "stage", label: t("qk.stage"), options: ["RECEIPT", "IN_PROCESS", "FINAL"].map((s) => ({ value: s, label: t("qk.stage." + s) })) }]}/>`;
   if (!fpy.data) return html`${filters}<${Loading} error=${fpy.error}/>`;
   const rows = fpy.data.firstPassYield.map((r) => ({ ...r, _key: String(r[FIELD[group]]), key: nameOf(r[FIELD[group]]),
     _class: r.firstPassYield !== null && Number(r.firstPassYield) < 0.95 ? "late" : "" }));
@@ -62,7 +62,7 @@ function Page() {
           rows=${age.map((b) => ({ ...b, _key: b.bucket, _class: b.minDays >= 7 && b.count ? "late" : "" }))}/>
       <//>
       <${Panel} title=${t("qk.table")} testid="panel-fpy-table" wide=${true}>
-        <${Figures} testid="fpy-table" columns=${[{ key: "key", label: t("group." + group) }, { key: "inspections", label: t("qk.inspections") },
+        <${Figures} testid="fpy-table" columns=${[{ key: "key", label: t("qk.group." + group) }, { key: "inspections", label: t("qk.inspections") },
           { key: "passed", label: t("qk.passed") }, { key: "quantity", label: t("qk.quantity"), format: (v) => fmt(v, 4) },
           { key: "passedQuantity", label: t("qk.passedQty"), format: (v) => fmt(v, 4) }, { key: "firstPassYield", label: t("qk.fpy"), format: pct }]} rows=${rows}/>
       <//>
