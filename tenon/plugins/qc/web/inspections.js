@@ -102,8 +102,7 @@ function Record({ id, onBack }) {
     </div>
     ${items.map((it) => html`<div class="card" data-testid=${"item-" + it.code}>
       <strong>${it.code} · ${it.name}${it.required ? "" : " (optional)"}</strong>
-      ${it.kind === "MEASUREMENT" ? html`<small data-testid=${"limits-" + it.code}>${t("qi.nominal")} ${it.nominal ?? "–"} ${it.unit} · ${t("qi.limits")}
-        ${it.lowerLimit ?? "–"} … ${it.upperLimit ?? "–"} ${it.unit}</small>` : null}
+      ${it.kind === "MEASUREMENT" ? html`<small data-testid=${"limits-" + it.code}>${t("qi.nominal")} ${it.nominal ?? "–"} ${it.unit} · ${t("qi.limits")} ${it.lowerLimit ?? "–"} … ${it.upperLimit ?? "–"} ${it.unit}</small>` : null}
       ${samples.map((n) => html`<label>${t("qi.sample", { n })}${cell(it, n)}</label>`)}
     </div>`)}
     ${msg ? html`<p class=${msg.error ? "error" : "notice"} role="status" data-testid="inspection-message">${msg.text}</p>` : null}
