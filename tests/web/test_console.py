@@ -405,3 +405,15 @@ def test_a_lot_label_is_printed_from_the_scan_page_and_the_devices_card_shows_he
     want = live_demo.gql("{ devices(first: 100) { nodes { code health } } }", token=admin)["devices"]["nodes"]
     assert shown["A-WEB-PRN"]["health"] == "OK"
     assert {k: v["health"].upper() for k, v in shown.items()} == {n["code"]: n["health"] for n in want}
+
+
+def test_the_terminal_offers_print_label_on_a_work_order(live_demo, open_context):
+    """mrp's terminal shows devices' contributed action on the opened work order (no import between them)."""
+    phone = open_context(viewport=PHONE).new_page()
+    sign_in(phone, live_demo.base, "op_cast", "op_cast-demo")
+    phone.goto(f"{live_demo.base}/#/mrp/terminal")
+    phone.click("[data-testid=tasks] li:first-child button")
+    number = phone.inner_text("[data-testid=task-wo]").split(" · ")[0]
+    phone.click("[data-testid=actions-WORK_ORDER] [data-testid=print-label]")
+    phone.wait_for_selector("[data-testid=print-dialog] select[name=printer] option[value=ZT-RCV-1]", state="attached")
+    assert number in phone.inner_text("[data-testid=print-dialog] strong")
