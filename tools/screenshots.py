@@ -78,10 +78,41 @@ def activity(base: str, admin: str) -> None:
         {"i": {"workOrderId": wos[1]["id"], "type": "MATERIAL_SHORTAGE", "description": "40Cr bar stock short for WO"}}, op)
 
 
+def quality(base: str, admin: str) -> None:
+    """qc: a final plan for the motor housing FG-MH180 (bore diameter, runout, leak test), three
+    inspections (one passed, one failed and so a nonconformance, one waiting), and a heartbeat of the
+    receiving printer ZT-RCV-1 for the devices card."""
+    pid = gql(base, '{ products(filter: {search: "FG-MH180"}, first: 1) { nodes { id } } }', token=admin)["products"]["nodes"][0]["id"]
+    plan = gql(base, "mutation($i: InspectionPlanCreateInput!) { inspectionPlanCreate(input: $i) { id } }", {"i": {
+        "code": "QP-MH180-SHOT", "name": "Motor housing final inspection", "stage": "FINAL", "productId": pid,
+        "sampling": {"method": "FIRST_N", "value": "2"}, "items": [
+            {"code": "BORE", "name": "Bearing bore diameter", "kind": "MEASUREMENT", "nominal": "180.000",
+             "lowerTolerance": "-0.025", "upperTolerance": "0.025", "unit": "mm", "decimals": 3},
+            {"code": "RUNOUT", "name": "Flange runout", "kind": "MEASUREMENT", "nominal": "0", "upperTolerance": "0.05",
+             "unit": "mm", "decimals": 3},
+            {"code": "LEAK", "name": "Coolant leak test", "kind": "PASS_FAIL"}]}}, admin)["inspectionPlanCreate"]["id"]
+    insp = login(base, "qc_chen", "qc_chen-demo")
+    for qty, bore in (("40", "180.010"), ("25", "180.041"), ("30", None)):
+        i = gql(base, "mutation($i: InspectionCreateInput!) { inspectionCreate(input: $i) { id sampleSize } }",
+                {"i": {"stage": "FINAL", "productId": pid, "quantity": qty, "planId": plan}}, admin)["inspectionCreate"]
+        if bore is None:
+            continue
+        values = [{"item": item, "sampleNo": n, "value": v} for n in range(1, i["sampleSize"] + 1)
+                  for item, v in (("BORE", bore if n == 1 else "180.004"), ("RUNOUT", "0.02"), ("LEAK", "pass"))]
+        gql(base, "mutation($id: ID!, $v: [InspectionValueInput!]!) { inspectionRecord(id: $id, values: $v) { state } }",
+            {"id": i["id"], "v": values}, insp)
+    cnc = next(d for d in gql(base, "{ devices(first: 100) { nodes { id code } } }", token=admin)["devices"]["nodes"]
+               if d["code"] == "ZT-RCV-1")
+    token = gql(base, "mutation($id: ID!) { deviceIssueToken(id: $id) { token } }", {"id": cnc["id"]}, admin)["deviceIssueToken"]["token"]
+    gql(base, "mutation { deviceHeartbeat { health } }", token=token)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs"), help="folder for the PNG files")
-    out = Path(parser.parse_args().out)
+    parser.add_argument("--only", nargs="*", default=None, help="only these screenshots (names after console-)")
+    args = parser.parse_args()
+    out, only = Path(args.out), set(args.only) if args.only else None
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
@@ -103,12 +134,17 @@ def main() -> int:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.2)
-            activity(base, login(base, "admin", password))
+            admin = login(base, "admin", password)
+            if only is None or only - {"inspection", "quality", "devices"}:
+                activity(base, admin)
+            quality(base, admin)
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
 
                 def shoot(name: str, user: str, pw_: str, path: str | None, viewport: dict, locale: str = "en-US",
-                          wait: str = "table, .empty", then: str | None = None) -> None:
+                          wait: str = "table, .empty", then: str | None = None, clicks: tuple[str, ...] = ()) -> None:
+                    if only is not None and name not in only:
+                        return
                     ctx = browser.new_context(viewport=viewport, locale=locale, device_scale_factor=1)
                     ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort())
                     page = ctx.new_page()
@@ -123,6 +159,11 @@ def main() -> int:
                         if then:  # open something first (a terminal task)
                             page.click(then)
                             page.click("[data-testid=exception-open]")
+                        for sel in clicks:  # open a record first (an inspection)
+                            page.click(sel)
+                        if name == "inspection":
+                            page.fill("input[name=v-BORE-1]", "180.031")
+                            page.fill("input[name=v-BORE-2]", "180.008")
                         page.wait_for_timeout(600)  # the charts' first paint
                     page.screenshot(path=str(out / f"console-{name}.png"), full_page=path is not None and viewport is DESKTOP)
                     print(f"wrote {out / f'console-{name}.png'}")
@@ -138,6 +179,10 @@ def main() -> int:
                 shoot("terminal-task", "op_li", "op_li-demo", "mrp/terminal", {"width": 390, "height": 1100},
                       locale="zh-CN", wait="[data-testid=tasks]", then="[data-testid=tasks] li:first-child button")
                 shoot("scan", "clerk", "clerk-demo", "stock/scan", PHONE, wait="[data-testid=scan-move]")
+                shoot("inspection", "qc_chen", "qc_chen-demo", "qc/inspections", {"width": 390, "height": 1400},
+                      wait="[data-testid=inspection-list]", clicks=("[data-testid=inspection-list] li:first-child button",))
+                shoot("quality", "qm_liu", "qm_liu-demo", "qc/quality", DESKTOP, wait="table[data-testid=fpy-table]")
+                shoot("devices", "admin", password, "devices/devices", DESKTOP, wait="table[data-testid=device-list]")
                 browser.close()
         finally:
             proc.terminate()

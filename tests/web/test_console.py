@@ -17,7 +17,8 @@ from .conftest import ADMIN, ADMIN_PASSWORD, PHONE, sign_in, table
 
 ORDERS = "orders/progress"
 STATES = ["DRAFT", "CONFIRMED", "IN_PRODUCTION", "READY", "PARTIALLY_SHIPPED", "SHIPPED", "DONE", "CANCELLED"]
-PAGES = {"orders/progress", "mrp/capacity", "stock/levels", "mrp/exceptions", "mrp/terminal", "stock/scan"}
+PAGES = {"orders/progress", "mrp/capacity", "stock/levels", "mrp/exceptions", "mrp/terminal", "stock/scan",
+         "qc/inspections", "qc/quality", "devices/devices", "devices/print"}
 
 
 def num(text: str) -> float:
@@ -265,3 +266,154 @@ def test_the_clerk_scans_to_move_stock(live_demo, open_context):
     phone.wait_for_selector("[data-testid=scan-message].notice")
     after = float(live_demo.gql(on_hand, {"p": src["product"]["id"], "l": dst["id"]}, admin)["product"]["onHand"])
     assert after == before + 2
+
+
+# --------------------------------------------------------------------------- qc and devices pages
+
+class PrinterListener:
+    """A TCP server on 127.0.0.1 standing in for a Zebra printer: the bytes of each connection."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.received: list[bytes] = []
+        self.got = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                chunks = []
+                while chunk := conn.recv(65536):
+                    chunks.append(chunk)
+            self.received.append(b"".join(chunks))
+            self.got.set()
+
+    def wait(self, timeout: float = 10.0) -> list[bytes]:
+        assert self.got.wait(timeout), "the printer got no job"
+        return list(self.received)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+INSPECTION = """query($id: ID!) { inspection(id: $id) { state missingValues results { sampleNo itemCode measured passed }
+    photos { filename } nonconformance { number } } }"""
+
+
+def test_an_inspector_records_a_final_inspection_from_the_page(live_demo, open_context):
+    """qc_chen opens a waiting final inspection (sample 2): 25.02 mm is shown in tolerance and
+    25.09 out of it as typed (limits 24.95 … 25.05), the visual passes; a photo is uploaded;
+    recording fails the inspection. What GraphQL answers matches: the values, verdicts, photo."""
+    admin = live_demo.token(ADMIN, ADMIN_PASSWORD)
+    pid = live_demo.gql('mutation { productCreate(input: {code: "QC-WEB-1", name: "Web inspected part"}) { id } }',
+                        token=admin)["productCreate"]["id"]
+    plan = live_demo.gql("""mutation($i: InspectionPlanCreateInput!) { inspectionPlanCreate(input: $i) { id } }""", {"i": {
+        "code": "QP-WEB-1", "name": "Web final", "stage": "FINAL", "productId": pid, "sampling": {"method": "FIRST_N", "value": "2"},
+        "items": [{"code": "DIA", "name": "Diameter", "kind": "MEASUREMENT", "nominal": "25.00", "lowerTolerance": "-0.05",
+                   "upperTolerance": "0.05", "unit": "mm", "decimals": 2},
+                  {"code": "VIS", "name": "Visual", "kind": "PASS_FAIL"}]}}, admin)["inspectionPlanCreate"]["id"]
+    insp = live_demo.gql("mutation($i: InspectionCreateInput!) { inspectionCreate(input: $i) { id number sampleSize } }",
+                         {"i": {"stage": "FINAL", "productId": pid, "quantity": "20", "planId": plan}}, admin)["inspectionCreate"]
+    assert insp["sampleSize"] == 2
+    photo = io.BytesIO()
+    segno.make("burr on the face").save(photo, kind="png", scale=6)
+
+    page = open_context(viewport=PHONE).new_page()
+    sign_in(page, live_demo.base, "qc_chen", "qc_chen-demo")
+    page.goto(f"{live_demo.base}/#/qc/inspections")
+    page.click(f"[data-testid=inspection-list] button[data-number='{insp['number']}']")
+    assert "24.95" in page.inner_text("[data-testid=limits-DIA]") and "25.05" in page.inner_text("[data-testid=limits-DIA]")
+    page.fill("input[name=v-DIA-1]", "25.02")
+    page.fill("input[name=v-DIA-2]", "25.09")
+    assert page.get_attribute("[data-testid=v-DIA-1-verdict]", "data-ok") == "true"
+    assert page.get_attribute("[data-testid=v-DIA-2-verdict]", "data-ok") == "false"
+    page.click("[data-testid=v-VIS-1-pass]")
+    page.click("[data-testid=v-VIS-2-pass]")
+    page.set_input_files("[data-testid=photo-button] input[type=file]",
+                         files=[{"name": "burr.png", "mimeType": "image/png", "buffer": photo.getvalue()}])
+    page.wait_for_function("() => document.querySelector('[data-testid=photo-count]').textContent.includes('1')")
+    page.click("[data-testid=record]")
+    page.wait_for_selector("[data-testid=inspection][data-state=FAILED]")
+    shown = page.inner_text("[data-testid=inspection-message]")
+
+    got = live_demo.gql(INSPECTION, {"id": insp["id"]}, admin)["inspection"]
+    assert (got["state"], got["missingValues"], got["photos"]) == ("FAILED", 0, [{"filename": "burr.png"}])
+    assert sorted((r["itemCode"], r["sampleNo"], r["measured"] and float(r["measured"]), r["passed"]) for r in got["results"]) == [
+        ("DIA", 1, 25.02, True), ("DIA", 2, 25.09, False), ("VIS", 1, None, True), ("VIS", 2, None, True)]
+    assert got["nonconformance"]["number"] in shown
+    assert page.get_attribute("[data-testid=v-DIA-2-verdict]", "data-ok") == "false"  # qc's verdict, after recording
+
+
+def test_the_quality_dashboard_shows_the_graphql_figures(live_demo, open_context):
+    admin = live_demo.token(ADMIN, ADMIN_PASSWORD)
+    page = open_context().new_page()
+    sign_in(page, live_demo.base, "qm_liu", "qm_liu-demo")
+    page.goto(f"{live_demo.base}/#/qc/quality")
+    ages = table(page, "nc-by-age")
+    start, end = page.input_value("input[name=from]"), page.input_value("input[name=to]")
+    want = live_demo.gql("query($a: Date!, $b: Date!) { firstPassYield(from: $a, to: $b) { productId inspections passed } "
+                         "openNonconformancesByAge { bucket count } }", {"a": start, "b": end}, admin)
+    assert {k: int(v["count"]) for k, v in ages.items()} == {b["bucket"]: b["count"] for b in want["openNonconformancesByAge"]}
+    shown = table(page, "fpy-table")
+    assert {k: (int(v["inspections"]), int(v["passed"])) for k, v in shown.items()} == {
+        r["productId"]: (r["inspections"], r["passed"]) for r in want["firstPassYield"]}
+
+
+def test_a_lot_label_is_printed_from_the_scan_page_and_the_devices_card_shows_health(live_demo, open_context):
+    """The clerk scans a lot: devices' "Print label" action appears on stock's scan page (the kit's
+    extension point), prints on a printer listening on 127.0.0.1 and shows SENT. The devices card
+    lists the printer with the health its heartbeat gave it, as GraphQL says."""
+    admin = live_demo.token(ADMIN, ADMIN_PASSWORD)
+    listener = PrinterListener()
+    try:
+        dev = live_demo.gql("mutation($i: DeviceRegisterInput!) { deviceRegister(input: $i) { id } }", {"i": {
+            "code": "A-WEB-PRN", "name": "Web test printer", "kind": "LABEL_PRINTER", "host": "127.0.0.1",
+            "port": listener.port}}, admin)["deviceRegister"]["id"]
+        token = live_demo.gql("mutation($id: ID!) { deviceIssueToken(id: $id) { token } }", {"id": dev}, admin)["deviceIssueToken"]["token"]
+        live_demo.gql("mutation { deviceHeartbeat { health } }", token=token)
+        lot = next(n for n in live_demo.gql("{ stockLevels(first: 100) { nodes { onHand lot { code barcode } } } }",
+                                            token=admin)["stockLevels"]["nodes"] if n["lot"] and float(n["onHand"]) > 0)["lot"]
+
+        phone = open_context(viewport=PHONE).new_page()
+        sign_in(phone, live_demo.base, "clerk", "clerk-demo")
+        phone.goto(f"{live_demo.base}/#/stock/scan")
+        phone.fill("[data-testid=scan-input]", lot["barcode"])  # a lot's label carries its barcode
+        phone.press("[data-testid=scan-input]", "Enter")
+        phone.click("[data-testid=actions-LOT] [data-testid=print-label]")
+        phone.wait_for_selector("[data-testid=print-dialog] select[name=printer] option[value=A-WEB-PRN]", state="attached")
+        phone.select_option("[data-testid=print-dialog] select[name=printer]", "A-WEB-PRN")
+        phone.fill("[data-testid=print-dialog] input[name=copies]", "2")
+        phone.click("[data-testid=print-send]")
+        phone.wait_for_selector("[data-testid=print-state][data-state=SENT]", timeout=20000)
+        (zpl,) = listener.wait()
+        assert lot["code"].encode() in zpl and b"^PQ2" in zpl
+    finally:
+        listener.close()
+
+    board = open_context().new_page()
+    sign_in(board, live_demo.base, ADMIN, ADMIN_PASSWORD)
+    board.goto(f"{live_demo.base}/#/devices/devices")
+    shown = table(board, "device-list")
+    want = live_demo.gql("{ devices(first: 100) { nodes { code health } } }", token=admin)["devices"]["nodes"]
+    assert shown["A-WEB-PRN"]["health"] == "OK"
+    assert {k: v["health"].upper() for k, v in shown.items()} == {n["code"]: n["health"] for n in want}
+
+
+def test_the_terminal_offers_print_label_on_a_work_order(live_demo, open_context):
+    """mrp's terminal shows devices' contributed action on the opened work order (no import between them)."""
+    phone = open_context(viewport=PHONE).new_page()
+    sign_in(phone, live_demo.base, "op_cast", "op_cast-demo")
+    phone.goto(f"{live_demo.base}/#/mrp/terminal")
+    phone.click("[data-testid=tasks] li:first-child button")
+    number = phone.inner_text("[data-testid=task-wo]").split(" · ")[0]
+    phone.click("[data-testid=actions-WORK_ORDER] [data-testid=print-label]")
+    phone.wait_for_selector("[data-testid=print-dialog] select[name=printer] option[value=ZT-RCV-1]", state="attached")
+    assert number in phone.inner_text("[data-testid=print-dialog] strong")

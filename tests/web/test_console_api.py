@@ -50,12 +50,18 @@ def pages_of(site, *roles, attributes=None) -> dict[str, dict]:
 
 
 def test_each_role_sees_the_pages_it_may_open(site):
-    assert list(pages_of(site, "planner")) == ["orders/progress", "mrp/capacity", "stock/levels", "mrp/exceptions"]
-    assert list(pages_of(site, "operator", attributes={"work_centers": ["CNC"]})) == ["mrp/terminal"]
+    printing = ["devices/devices", "devices/print"]  # devices: the registry card and label printing
+    assert list(pages_of(site, "planner")) == ["orders/progress", "mrp/capacity", "stock/levels", "mrp/exceptions",
+                                               *printing]
+    assert list(pages_of(site, "operator", attributes={"work_centers": ["CNC"]})) == ["mrp/terminal", *printing]
     assert list(pages_of(site, "sales_rep", attributes={"regions": ["east"]})) == ["orders/progress"]
     # a clerk inherits the planner's reads (stock: g, warehouse_clerk, planner) and adds the scanner
     assert list(pages_of(site, "warehouse_clerk")) == ["orders/progress", "mrp/capacity", "stock/levels",
-                                                       "mrp/exceptions", "stock/scan"]
+                                                       "mrp/exceptions", "stock/scan", *printing]
+    # qc: the inspector records inspections; the quality manager also reads the KPIs
+    assert list(pages_of(site, "inspector")) == ["qc/inspections"]
+    assert list(pages_of(site, "quality_manager")) == ["qc/quality", "qc/inspections"]
+    assert list(pages_of(site, "device_manager")) == printing
     admin = pages_of(site, "admin")
     assert admin["mrp/terminal"] == {"path": "mrp/terminal", "plugin": "mrp", "kind": "terminal",
                                      "title": {"en": "My tasks", "zh-CN": "我的任务"},

@@ -104,3 +104,15 @@ def tenon_services(app):
     bridge = Bridge(app, str(broker), client_id=settings.get("mqtt_client_id"),
                     tick_seconds=float(settings.get("mqtt_tick_seconds", 30)))
     return [Service("devices.mqtt", start=bridge.start, stop=bridge.stop, label=f"MQTT bridge to {broker}")]
+
+
+@hookimpl
+def tenon_web_pages(app):
+    # print.js also exports the "Print label" action other pages show through the kit's EntityActions
+    from tenon.core.contributions import WebPage
+
+    web = HERE / "web"
+    return [WebPage(path="devices/devices", module=web / "devices.js", order=70,
+                    title={"en": "Devices", "zh-CN": "设备"}, permission=("devices.device", "read")),
+            WebPage(path="devices/print", module=web / "print.js", kind="terminal", order=75,
+                    title={"en": "Label printing", "zh-CN": "标签打印"}, permission=("devices.print_job", "create"))]

@@ -26,7 +26,7 @@ ITEM_KINDS = ("measurement", "pass_fail", "text")
 INSPECTION_STATES = ("open", "passed", "failed")
 NC_STATES = ("open", "dispositioned", "closed")
 DISPOSITIONS = ("scrap", "rework", "use_as_is")
-HOLD_STATES = ("held", "released", "scrapped")
+HOLD_STATES = ("held", "released", "scrapped", "handed_over")
 Measure = Numeric(18, 6)
 
 
@@ -139,7 +139,9 @@ class InspectionResult(Record, Base):
 
 class Hold(Record, Base):
     """A quantity (and lot) of a product qc keeps from shipping: received goods in quarantine,
-    finished goods waiting for their final release. ``held`` → ``released`` or ``scrapped``."""
+    finished goods waiting for their final release. ``held`` → ``released``, ``scrapped`` or
+    ``handed_over`` (another plugin took the goods, e.g. into a rework order:
+    :func:`tenon.plugins.qc.hand_over_holds`; ``handed_to_type``/``handed_to_id`` name it)."""
 
     __tablename__ = "qc_hold"
     product_id: Mapped[int] = mapped_column(ForeignKey("stock_product.id"), index=True)
@@ -150,6 +152,10 @@ class Hold(Record, Base):
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("qc_inspection.id"), index=True)
     work_order_id: Mapped[int | None] = mapped_column(Integer, index=True)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("stock_location.id"))
+    #: ``handed_over``: the record that took the goods (e.g. ``rework.order`` and its id) and when
+    handed_to_type: Mapped[str | None] = mapped_column(String(60))
+    handed_to_id: Mapped[int | None] = mapped_column(Integer)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class Nonconformance(Record, Base):

@@ -136,3 +136,14 @@ def tenon_config_kinds(app):
     from .services.config import config_kinds
 
     return config_kinds()
+
+
+@hookimpl
+def tenon_web_pages(app):
+    from tenon.core.contributions import WebPage
+
+    web = HERE / "web"
+    return [WebPage(path="qc/inspections", module=web / "inspections.js", kind="terminal", order=55,
+                    title={"en": "Inspections", "zh-CN": "检验"}, permission=("qc.inspection", "record")),
+            WebPage(path="qc/quality", module=web / "quality.js", order=35,
+                    title={"en": "Quality KPIs", "zh-CN": "质量指标"}, permission=("qc.kpi", "read"))]

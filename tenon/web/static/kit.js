@@ -266,6 +266,47 @@ function CameraScan({ onScan }) {
   return html`<video class="camera" ref=${video} playsinline muted></video>`;
 }
 
+// ------------------------------------------------------------------ entity actions (extension point)
+// A page shows what it is about (a receipt, a lot, a work order) and offers the actions that OTHER
+// installed plugins contribute for that kind of record, without importing them:
+//   html`<${EntityActions} kind="LOT" id=${lot.id} label=${lot.code}/>`
+// A plugin contributes actions by exporting `actions` from one of its page modules:
+//   export const actions = { LOT: [{ key: "print-label", component: PrintLabel }], ... };
+// each component gets `{kind, id, label}`. The kit imports the modules of the pages the signed-in
+// user may see (consolePages), so an action is offered only to users allowed that page's permission,
+// and only while its plugin is installed. Page modules therefore keep their top level free of side effects.
+let contributed = null, contributedFor = null;
+function loadContributions() {
+  if (!contributed || contributedFor !== session.token) {
+    contributedFor = session.token;
+    contributed = gql("{ consolePages { plugin moduleUrl } }").then(async (d) => {
+      const seen = new Set(), out = [];
+      for (const p of d.consolePages) {
+        if (seen.has(p.moduleUrl)) continue;
+        seen.add(p.moduleUrl);
+        try {
+          const m = await import(p.moduleUrl);
+          if (m.actions) { addMessages(m.messages); out.push({ plugin: p.plugin, actions: m.actions }); }
+        } catch (e) { /* a page that does not load contributes nothing */ }
+      }
+      return out;
+    }, () => { contributed = null; return []; });
+  }
+  return contributed;
+}
+/** The actions installed plugins contribute for records of `kind` (e.g. "LOT"): `[{plugin, key, component}]`. */
+export async function entityActions(kind) {
+  return (await loadContributions()).flatMap((c) => (c.actions[kind] || []).map((a) => ({ ...a, plugin: c.plugin })));
+}
+/** Renders the contributed actions for one record (nothing when no plugin contributes one). */
+export function EntityActions({ kind, id, label }) {
+  const [list, setList] = useState([]);
+  useEffect(() => { let live = true; entityActions(kind).then((l) => live && setList(l)); return () => { live = false; }; }, [kind]);
+  if (!id || !list.length) return null;
+  return html`<div class="entity-actions row" data-testid=${"actions-" + kind}>${list.map((a) =>
+    html`<${a.component} key=${a.plugin + ":" + a.key} kind=${kind} id=${id} label=${label}/>`)}</div>`;
+}
+
 addMessages({
   en: { "kit.loading": "Loading…", "kit.noData": "No data for this selection.", "kit.from": "From", "kit.to": "To",
     "kit.all": "All", "kit.scan": "Scan or type a code", "kit.open": "Open", "kit.offline": "No connection to the server; try again.", "kit.camera": "Scan with the camera" },

@@ -3,7 +3,7 @@
 // or a USB/PDA scanner as keyboard input), report good and scrap quantities, report an exception
 // with a photo from the camera. Large touch targets; every request is small, mutations carry an
 // Idempotency-Key so a retry on a slow connection books nothing twice.
-import { html, render, useState, useEffect, useQuery, ScanInput, Loading, gql, upload, session, t, fmt, cameraIcon } from "/console/static/kit.js";
+import { html, render, useState, useEffect, useQuery, ScanInput, EntityActions, Loading, gql, upload, session, t, fmt, cameraIcon } from "/console/static/kit.js";
 
 export const messages = {
   en: {
@@ -56,6 +56,7 @@ function Task({ item, wc, onDone }) {
     <div class="card">
       <strong data-testid="task-wo">${wo.number} · ${wo.product ? wo.product.code : ""}</strong>
       <span>${t("term.op", { seq: op.sequence, name: op.name })} · ${t("term.avail", { qty: fmt(item.availableQuantity, 4) })}</span>
+      <${EntityActions} kind="WORK_ORDER" id=${wo.id} label=${wo.number}/>
       <div class="row">
         <label>${t("term.good")}<input class="big" name="good" type="number" inputmode="decimal" min="0" step="any" value=${good} onInput=${(e) => setGood(e.target.value)}/></label>
         <label>${t("term.scrap")}<input class="big" name="scrap" type="number" inputmode="decimal" min="0" step="any" value=${scrap} onInput=${(e) => setScrap(e.target.value)}/></label>

@@ -85,7 +85,7 @@ class Query:
         return await paginate(info.context, stmt, first=first, after=after, convert=NonconformanceType.from_model)
 
     @strawberry.field(description="Where a lot stands with quality: quarantined, held (finished, not released), "
-                      "released, scrapped or not_inspected.", extensions=allowed("qc.inspection", "read"))
+                      "released, handed_over (taken by another plugin, e.g. rework), scrapped or not_inspected.", extensions=allowed("qc.inspection", "read"))
     async def lot_release_status(self, info: Info, lot_id: Annotated[strawberry.ID, strawberry.argument(
             description="The stock lot.")]) -> str:
         lid = decode_id(lot_id, "lotId")

@@ -127,9 +127,92 @@ def scrap_for(session: Session, insp: Inspection) -> Decimal:
     return total
 
 
+#: Longest ``to_type`` (the ``handed_to_type`` column).
+MAX_TO_TYPE = 60
+
+
+def hand_over_holds(session: Session, *, to_type: str, to_id: int, inspection_id: int | None = None,
+                    lot_id: int | None = None, work_order_id: int | None = None, product_id: int | None = None,
+                    quantity: Decimal | None = None) -> list[Hold]:
+    """Another plugin takes goods qc is holding (a rework order takes failed goods): their holds
+    end as ``handed_over`` to ``(to_type, to_id)`` (e.g. ``("rework.order", 7)``), so qc's
+    shipment gate stops counting them and :func:`release_status` of the lot says ``handed_over``.
+
+    Which holds: those still ``held`` of the failed ``inspection_id`` (a final inspection's
+    also counts its work order's holds not yet tied to an inspection), or of ``lot_id``, or of
+    ``work_order_id`` (at least one is required; several narrow the match), optionally of
+    ``product_id`` only. ``quantity`` hands over at most that much, oldest hold first: a hold
+    larger than what is left is split (the rest stays ``held`` as a new hold, same lot and
+    location). qc moves no stock: the taker moves the goods from the hold's ``location_id``
+    (quarantine for received goods) where it needs them. Each ended hold records who took it
+    (``handed_to_type``, ``handed_to_id``) and when (``ended_at``); the kernel audits the
+    changed rows with the caller's mutation. Runs in the caller's transaction, never commits.
+
+    :returns: the holds handed over (empty when qc holds none of those goods).
+    :raises ValidationError: no selector, an empty/too long ``to_type``, a quantity ≤ 0.
+
+    Example (rework, at release)::
+
+        hand_over_holds(session, to_type="rework.order", to_id=ro.id, inspection_id=ro.inspection_id,
+                        product_id=ro.product_id, quantity=ro.quantity)
+    """
+    from tenon.core.access import scopes_lifted
+    from tenon.core.db import utcnow
+    from tenon.core.errors import ValidationError
+
+    if inspection_id is None and lot_id is None and work_order_id is None:
+        raise ValidationError("name the inspection, lot or work order whose holds are handed over",
+                              field="inspectionId")
+    to_type = (to_type or "").strip()
+    if not to_type or len(to_type) > MAX_TO_TYPE:
+        raise ValidationError(f"to_type must be 1 to {MAX_TO_TYPE} characters", field="to")
+    left = None if quantity is None else dec(quantity)
+    if left is not None and left <= 0:
+        raise ValidationError("quantity must be greater than 0", field="quantity")
+    with scopes_lifted(session):  # the taker's user may not read qc's holds; qc decides what ends
+        stmt = select(Hold).where(Hold.state == "held")
+        if inspection_id is not None:
+            insp = session.get(Inspection, int(inspection_id))
+            if insp is not None and insp.stage == "final" and insp.work_order_id is not None:
+                stmt = stmt.where((Hold.inspection_id == insp.id)
+                                  | ((Hold.work_order_id == insp.work_order_id) & Hold.inspection_id.is_(None)))
+            else:
+                stmt = stmt.where(Hold.inspection_id == int(inspection_id))
+        if lot_id is not None:
+            stmt = stmt.where(Hold.lot_id == int(lot_id))
+        if work_order_id is not None:
+            stmt = stmt.where(Hold.work_order_id == int(work_order_id))
+        if product_id is not None:
+            stmt = stmt.where(Hold.product_id == int(product_id))
+        now, ended = utcnow(), []
+        for hold in session.scalars(stmt.order_by(Hold.id)).all():
+            if left is not None and left <= 0:
+                break
+            q = dec(hold.quantity)
+            if left is not None and q > left:
+                session.add(Hold(product_id=hold.product_id, lot_id=hold.lot_id, quantity=q - left, state="held",
+                                 kind=hold.kind, inspection_id=hold.inspection_id, work_order_id=hold.work_order_id,
+                                 location_id=hold.location_id))
+                hold.quantity, q = left, left
+            hold.state, hold.handed_to_type, hold.handed_to_id, hold.ended_at = "handed_over", to_type, int(to_id), now
+            if inspection_id is not None and hold.inspection_id is None:
+                hold.inspection_id = int(inspection_id)
+            ended.append(hold)
+            if left is not None:
+                left -= q
+        if ended and inspection_id is not None:
+            insp = session.get(Inspection, int(inspection_id))
+            if insp is not None and insp.quarantined and not session.scalar(
+                    select(func.count(Hold.id)).where(Hold.inspection_id == insp.id, Hold.state == "held")):
+                insp.quarantined = False
+        session.flush()
+    return ended
+
+
 def release_status(session: Session, lot_id: int) -> str:
     """Where a lot stands with qc: ``quarantined`` (incoming, not passed), ``held`` (finished,
-    not released), ``released``, ``scrapped``, or ``not_inspected`` (qc never held it)."""
+    not released), ``released``, ``handed_over`` (another plugin took the held goods, e.g. a
+    rework order: :func:`hand_over_holds`), ``scrapped``, or ``not_inspected`` (qc never held it)."""
     states = {(k, s) for k, s in session.execute(select(Hold.kind, Hold.state).where(Hold.lot_id == int(lot_id)))}
     if ("quarantine", "held") in states:
         return "quarantined"
@@ -137,6 +220,8 @@ def release_status(session: Session, lot_id: int) -> str:
         return "held"
     if any(s == "released" for _k, s in states):
         return "released"
+    if any(s == "handed_over" for _k, s in states):
+        return "handed_over"
     if states:
         return "scrapped"
     return "not_inspected"

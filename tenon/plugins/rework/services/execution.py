@@ -32,7 +32,7 @@ from tenon.plugins.mrp import (
     create_work_order,
     release_work_order,
 )
-from tenon.plugins.qc import Hold, Nonconformance, close_nonconformance
+from tenon.plugins.qc import Nonconformance, close_nonconformance, hand_over_holds
 from tenon.plugins.stock import (
     Requisition,
     approve_requisition,
@@ -91,22 +91,26 @@ def release(session: Session, rework_order_id: Any) -> ReworkOrder:
 
 
 def _take_from_holds(session: Session, ro: ReworkOrder) -> None:
-    """The goods qc holds for the failed inspection leave stock into the rework: their holds end.
+    """The goods qc holds that the rework takes leave stock into the rework: qc's holds on them
+    end, handed over to this rework order (:func:`tenon.plugins.qc.hand_over_holds`).
 
     qc keeps finished goods of a failed final inspection held while the nonconformance is
-    disposed ``rework`` (its gate subtracts held quantities from what is on hand). The rework
-    takes exactly those goods out of stock, and the rework work order's own finished goods get
-    their own hold and re-inspection, so the old hold would count goods that are gone. qc's
-    public package has no function for this yet (reported to the lead): rework sets the holds
-    of that inspection, on the public :class:`tenon.plugins.qc.Hold` model, to ``released``.
+    disposed ``rework`` (its gate subtracts held quantities from what is on hand); the rework
+    work order's own finished goods get their own hold and re-inspection. A rework order opened
+    from a nonconformance takes the failed inspection's holds; one opened by hand from a lot or a
+    work order takes qc's holds on that lot (else that work order's), so goods qc was holding do
+    not stay held once reworked. At most the rework order's quantity is taken.
     """
-    if ro.inspection_id is None:
+    if ro.inspection_id is not None:
+        where = {"inspection_id": ro.inspection_id}
+    elif ro.lot_id is not None:
+        where = {"lot_id": ro.lot_id}
+    elif ro.original_work_order_id is not None:
+        where = {"work_order_id": ro.original_work_order_id}
+    else:
         return
-    with scopes_lifted(session):
-        for hold in session.scalars(select(Hold).where(Hold.inspection_id == ro.inspection_id, Hold.state == "held",
-                                                       Hold.product_id == ro.product_id)):
-            hold.state = "released"
-        session.flush()
+    hand_over_holds(session, to_type=ORIGIN_TYPE, to_id=ro.id, product_id=ro.product_id, quantity=dec(ro.quantity),
+                    **where)
 
 
 def _of_work_order(session: Session, work_order_id: int | None) -> ReworkOrder | None:

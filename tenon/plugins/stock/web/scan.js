@@ -1,7 +1,7 @@
 // stock: the clerk's scan-to-move terminal (phone or PDA; a USB/PDA scanner types into the field).
 // Scan the source location, the item (product or lot barcode), the destination, enter the quantity:
 // one moveScan. Scanning a receipt or requisition number books it (validate / issue).
-import { html, render, useState, ScanInput, gql, t, fmt } from "/console/static/kit.js";
+import { html, render, useState, ScanInput, EntityActions, gql, t, fmt } from "/console/static/kit.js";
 
 export const messages = {
   en: {
@@ -19,7 +19,7 @@ export const messages = {
 };
 
 const SCAN = `query($code: String!) { scan(code: $code) { code kind documentType documentId number state
-  product { code name unit onHand } lot { code onHand product { code } } location { code name } } }`;
+  product { code name unit onHand } lot { id code onHand product { code } } location { code name } } }`;
 
 function Page() {
   const [step, setStep] = useState({});
@@ -63,10 +63,12 @@ function Page() {
     ${msg ? html`<p class=${msg.error ? "error" : "notice"} role="status" data-testid="scan-message">${msg.text}</p>` : null}
     ${doc ? html`<div class="card" data-testid="scan-document">
       <strong>${t(doc.documentType === "receipt" ? "scan.receipt" : "scan.requisition", doc)}</strong>
+      ${doc.documentType === "receipt" ? html`<${EntityActions} kind="RECEIPT" id=${doc.documentId} label=${doc.number}/>` : null}
       ${doc.documentType === "receipt" || doc.documentType === "requisition" ? html`<button class="big primary" disabled=${busy} onClick=${book}>${t(doc.documentType === "receipt" ? "scan.validate" : "scan.issue")}</button>` : null}
     </div>` : html`<div class="card">
       <label>${t("scan.from")}<strong data-testid="scan-from">${show(step.from)}</strong></label>
       <label>${t("scan.item")}<strong data-testid="scan-item">${show(step.item)}</strong></label>
+      ${step.item && step.item.lot ? html`<${EntityActions} kind="LOT" id=${step.item.lot.id} label=${step.item.lot.code}/>` : null}
       <label>${t("scan.to")}<strong data-testid="scan-to">${show(step.to)}</strong></label>
       <label>${t("scan.qty")}<input class="big" type="number" inputmode="decimal" min="0" step="any" value=${qty} onInput=${(e) => setQty(e.target.value)}/></label>
       <div class="row">
