@@ -175,16 +175,19 @@ def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | No
             return select(Setting.value).where(Setting.key == key).scalar_subquery()
 
         columns = [version(POLICY_VERSION_KEY), version(PLUGINS_VERSION_KEY), Token.id, Token.revoked_at,
-                   Token.expires_at, User.id, User.username, User.attributes, User.active]
+                   Token.expires_at, User.id, User.username, User.attributes, User.active, Token.last_used_at]
         row = session.execute(
             select(*columns, *([timeout] if timeout is not None else []))
             .join_from(Token, User, User.id == Token.user_id).where(Token.token_hash == token_hash(raw))
         ).first()
         if row is not None:
-            policy, plugins, token_id, revoked_at, expires_at, user_id, username, attributes, active = row[:9]
+            policy, plugins, token_id, revoked_at, expires_at, user_id, username, attributes, active, last_used = row[:10]
             versions = (int(policy or 0), int(plugins or 0))
-            if revoked_at is not None or (expires_at is not None and expires_at <= utcnow()) or not active:
+            now = utcnow()
+            if revoked_at is not None or (expires_at is not None and expires_at <= now) or not active:
                 return None, versions
+            if last_used is None or now - last_used > TOKEN_USE_RESOLUTION:
+                session.info[TOKEN_USED] = (token_id, now)  # written at commit: see _record_token_use
             return Actor(user_id=user_id, username=username, attributes=dict(attributes or {}),
                          token_id=token_id), versions
     if timeout is not None:

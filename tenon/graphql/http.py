@@ -38,6 +38,8 @@ def require(app: Any, token: str | None, obj: str, act: str) -> Actor:
     if token is not None:
         with app.sessionmaker() as session:
             actor, (version, _plugins) = auth.sign_in(session, token)  # one statement
+            if auth.TOKEN_USED in session.info:
+                session.commit()  # the token's last use, at most hourly (the health check's "unused tokens")
             if app.access.version != version:
                 app.access.ensure_version(version)
     if actor is None:
