@@ -49,14 +49,14 @@ def login(base: str, user: str, password: str) -> str:
 def activity(base: str, admin: str) -> None:
     """Released work orders, a report and an exception, so every chart has something to show."""
     today = dt.date.today()
-    pid = gql(base, '{ products(filter: {search: "FG-BD280V-F"}, first: 1) { nodes { id } } }', token=admin)["products"]["nodes"][0]["id"]
+    pid = gql(base, '{ products(filter: {search: "FG-BT-XM"}, first: 1) { nodes { id } } }', token=admin)["products"]["nodes"][0]["id"]
     wos = []
     for qty, due, prio in ((12, today, 9), (20, today + dt.timedelta(days=1), 5), (8, today + dt.timedelta(days=2), 1)):
         wo = gql(base, "mutation($i: WorkOrderCreateInput!) { workOrderCreate(input: $i) { id number } }",
                  {"i": {"productId": pid, "quantity": str(qty), "dueDate": due.isoformat(), "priority": prio}}, admin)["workOrderCreate"]
         gql(base, "mutation($id: ID!) { workOrderRelease(id: $id) { state } }", {"id": wo["id"]}, admin)
         wos.append(wo)
-    op = login(base, "op_li", "op_li-demo")
+    op = login(base, "op_cnc", "op_cnc-demo")
     first = gql(base, "query($id: ID!) { workOrder(id: $id) { operations { id } } }", {"id": wos[0]["id"]}, op)["workOrder"]["operations"][0]
     gql(base, "mutation($i: OperationReportInput!) { workOrderOperationReport(input: $i) { id } }",
         {"i": {"operationId": first["id"], "good": "7", "scrap": "1", "reasonCode": "tool-wear", "minutes": "160"}}, op)
@@ -175,8 +175,8 @@ def main() -> int:
                 shoot("capacity", "admin", password, "mrp/capacity", DESKTOP, wait="[data-testid=live].ok")
                 shoot("stock", "admin", password, "stock/levels", DESKTOP)
                 shoot("exceptions", "admin", password, "mrp/exceptions", DESKTOP)
-                shoot("terminal", "op_li", "op_li-demo", "mrp/terminal", PHONE, wait="[data-testid=tasks]")
-                shoot("terminal-task", "op_li", "op_li-demo", "mrp/terminal", {"width": 390, "height": 1100},
+                shoot("terminal", "op_cnc", "op_cnc-demo", "mrp/terminal", PHONE, wait="[data-testid=tasks]")
+                shoot("terminal-task", "op_cnc", "op_cnc-demo", "mrp/terminal", {"width": 390, "height": 1100},
                       locale="zh-CN", wait="[data-testid=tasks]", then="[data-testid=tasks] li:first-child button")
                 shoot("scan", "clerk", "clerk-demo", "stock/scan", PHONE, wait="[data-testid=scan-move]")
                 shoot("inspection", "qc_chen", "qc_chen-demo", "qc/inspections", {"width": 390, "height": 1400},

@@ -126,7 +126,7 @@ def test_a_sales_rep_sees_only_her_region(live_demo, open_context):
 
 
 def _release_work_order(live, admin: str, quantity: int = 6) -> dict:
-    product = live.gql('{ products(filter: {search: "FG-BD280V-F"}, first: 1) { nodes { id } } }', token=admin)["products"]["nodes"][0]
+    product = live.gql('{ products(filter: {search: "FG-BT-XM"}, first: 1) { nodes { id } } }', token=admin)["products"]["nodes"][0]
     wo = live.gql("mutation($i: WorkOrderCreateInput!) { workOrderCreate(input: $i) { id number } }",
                   {"i": {"productId": product["id"], "quantity": str(quantity), "dueDate": dt.date.today().isoformat(), "priority": 9}},
                   admin)["workOrderCreate"]
@@ -146,8 +146,8 @@ def test_an_operator_reports_from_the_terminal_and_the_capacity_chart_follows(li
     before = num(board.inner_text("[data-testid=kpi-reported] .kpi-value"))
 
     phone = open_context(viewport=PHONE).new_page()
-    sign_in(phone, live_demo.base, "op_li", "op_li-demo")
-    assert nav(phone) == ["mrp/terminal"]
+    sign_in(phone, live_demo.base, "op_cnc", "op_cnc-demo")
+    assert set(nav(phone)) == {"mrp/terminal", "devices/devices", "devices/print"}  # label printing for operators
     phone.goto(f"{live_demo.base}/#/mrp/terminal")
     phone.wait_for_selector(f"[data-testid=tasks] button[data-wo='{wo['number']}']")
     # a USB scanner types the work-order number and Enter into the scan field
@@ -175,7 +175,7 @@ def test_an_operator_reports_from_the_terminal_and_the_capacity_chart_follows(li
     report = live_demo.gql("query($id: ID!) { workOrder(id: $id) { operations { goodQuantity scrapQuantity reports { operator } } } }",
                            {"id": wo["id"]}, admin)["workOrder"]["operations"][0]
     assert (float(report["goodQuantity"]), float(report["scrapQuantity"])) == (4, 1)
-    assert report["reports"][-1]["operator"] == "op_li"
+    assert report["reports"][-1]["operator"] == "op_cnc"
 
 
 def test_an_exception_with_a_photo_is_reported_from_the_terminal(live_demo, open_context):
@@ -184,7 +184,7 @@ def test_an_exception_with_a_photo_is_reported_from_the_terminal(live_demo, open
     photo = io.BytesIO()
     segno.make("spindle alarm").save(photo, kind="png", scale=8)
     phone = open_context(viewport=PHONE).new_page()
-    sign_in(phone, live_demo.base, "op_li", "op_li-demo")
+    sign_in(phone, live_demo.base, "op_cnc", "op_cnc-demo")
     phone.goto(f"{live_demo.base}/#/mrp/terminal")
     phone.click(f"[data-testid=tasks] button[data-wo='{wo['number']}']")
     phone.click("[data-testid=exception-open]")
@@ -197,7 +197,7 @@ def test_an_exception_with_a_photo_is_reported_from_the_terminal(live_demo, open
     assert re.search(r"\(1 photo", phone.inner_text("[data-testid=terminal-message]"))
     exc = live_demo.gql("{ productionExceptions(first: 1) { nodes { type description reportedBy workOrderId photos { filename contentType } } } }",
                         token=admin)["productionExceptions"]["nodes"][0]
-    assert exc["type"] == "MACHINE_DOWN" and exc["description"] == "Spindle alarm on CNC-07" and exc["reportedBy"] == "op_li"
+    assert exc["type"] == "MACHINE_DOWN" and exc["description"] == "Spindle alarm on CNC-07" and exc["reportedBy"] == "op_cnc"
     assert exc["workOrderId"] == wo["id"] and exc["photos"] == [{"filename": "alarm.png", "contentType": "image/png"}]
 
 

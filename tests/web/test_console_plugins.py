@@ -23,6 +23,7 @@ def test_the_pages_of_an_uninstalled_plugin_are_gone(new_site, open_context):
         assert {"mrp/capacity", "mrp/terminal", "mrp/exceptions"} <= set(nav(page))
         assert httpx.get(f"{base}/console/plugins/mrp/capacity.js").status_code == 200
 
+        uninstall(app, "rework")  # rework depends on mrp: `tenon plugins uninstall` refuses mrp before it
         uninstall(app, "mrp")  # what `tenon plugins uninstall mrp --yes` does, from another process
         page.goto(f"{base}/#/mrp/capacity")
         page.wait_for_selector("[data-testid=gone]", timeout=20000)  # the nav refreshes on navigation
