@@ -9,7 +9,6 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from tenon.core.access import unscoped
-from tenon.core.db import current_actor
 from tenon.core.errors import ValidationError
 
 FOUR = Decimal("0.0001")
@@ -39,19 +38,6 @@ def number(value: Any, field: str, *, positive: bool = False, allow_zero: bool =
     return d.quantize(FOUR)
 
 
-def text(value: Any, field: str, *, required: bool = True, max_len: int = 200) -> str:
-    """Trimmed text; ``VALIDATION`` when empty (if required) or too long."""
-    s = ("" if value is None else str(value)).strip()
-    if required and not s:
-        raise ValidationError(f"{field} is required", field=field)
-    if len(s) > max_len:
-        raise ValidationError(f"{field} is longer than {max_len} characters", field=field)
-    return s
-
-
-def actor_name(session: Session) -> str | None:
-    actor = current_actor(session)
-    return actor.username if actor is not None else None
 
 
 def all_rows(session: Session, stmt: Select[Any]) -> list[Any]:

@@ -24,10 +24,11 @@ from tenon.core.errors import InvalidState, ValidationError
 from tenon.core.events import publish
 from tenon.core.ids import get_record
 from tenon.core.notifications import notify
+from tenon.core.inputs import actor_name, text
 
 from ..events import ExceptionReported
 from ..models import EXCEPTION_TYPES, ExceptionRule, ProductionException, WorkCenter, WorkOrder, WorkOrderOperation
-from ._common import actor_name, all_rows, text
+from ._common import all_rows
 from .work_orders import operations_of
 
 DEFAULT_SLA = 30

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from tenon.core.errors import ValidationError
 from tenon.core.ids import decode_id, get_record
+from tenon.core.inputs import text
 from tenon.plugins.stock import Product
 
 from ..models import Operation, Routing, RoutingStep, WorkCenter
-from ._common import number, text
+from ._common import number
 
 
 def create_operation(session: Session, *, code: str, name: str, work_center_id: Any, minutes_per_unit: Any = 0,

@@ -32,6 +32,7 @@ from tenon.core.db import current_actor, utcnow
 from tenon.core.errors import InvalidState, ValidationError
 from tenon.core.events import publish
 from tenon.core.ids import decode_id, get_record
+from tenon.core.inputs import text
 from tenon.plugins.stock import (
     Move,
     Product,
@@ -47,7 +48,7 @@ from ..events import OperationCompleted
 from ..models import OperationReport, WorkOrder, WorkOrderOperation
 from ..workflows import OPERATION, WORK_ORDER
 from . import partners
-from ._common import FOUR, all_rows, dec, number, text
+from ._common import FOUR, all_rows, dec, number
 from .work_orders import operations_of
 
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from tenon.core.errors import ValidationError
 from tenon.core.ids import get_record
+from tenon.core.inputs import text
 
 from ..models import WorkCenter
-from ._common import dec, number, text
+from ._common import dec, number
 
 
 def work_center_scope(model: type, values: Sequence[Any]) -> Any:

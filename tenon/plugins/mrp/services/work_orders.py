@@ -16,13 +16,14 @@ from tenon.core.errors import InvalidState, ValidationError
 from tenon.core.events import publish
 from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
-from tenon.plugins.stock import Move, Product, Requisition, approve_requisition, create_requisition
+from tenon.core.inputs import text
+from tenon.plugins.stock import Move, Product, approve_requisition, create_requisition
 
 from ..events import WorkOrderCreated, WorkOrderReleased
 from ..models import SOURCES, WorkCenter, WorkOrder, WorkOrderOperation
 from ..workflows import OPERATION, WORK_ORDER
 from . import partners
-from ._common import FOUR, all_rows, dec, number, text
+from ._common import FOUR, all_rows, dec, number
 from .boms import active_bom, explode
 from .library import active_routing, routing_steps
 

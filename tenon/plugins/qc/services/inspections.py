@@ -26,13 +26,14 @@ from tenon.core.errors import InvalidState, NotFound, ValidationError
 from tenon.core.events import publish
 from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
+from tenon.core.inputs import actor_name
 from tenon.plugins.stock import Lot, Product
 
 from ..events import InspectionCreated, InspectionFailed, InspectionPassed
 from ..models import STAGES, Inspection, InspectionPlan, InspectionResult
 from ..workflows import INSPECTION
 from . import holds
-from ._common import actor_name, dec
+from ._common import dec
 from .plans import current_version, items_of, plan_for
 from .sampling import sample_size
 from .tolerances import evaluate

@@ -25,13 +25,13 @@ from tenon.core.errors import Forbidden, ValidationError
 from tenon.core.events import publish
 from tenon.core.ids import get_record
 from tenon.core.sequences import next_number
+from tenon.core.inputs import actor_name, text
 
 from ..errors import DispositionUnavailable
 from ..events import NonconformanceDisposed
 from ..models import DISPOSITIONS, CheckItem, Inspection, InspectionResult, Nonconformance
 from ..workflows import NONCONFORMANCE
 from . import holds
-from ._common import actor_name, text
 
 REWORK_HOOK = "tenon_qc_rework_disposed"
 

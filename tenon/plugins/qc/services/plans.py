@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from tenon.core.errors import NotFound, ValidationError
 from tenon.core.ids import decode_id, get_record
+from tenon.core.inputs import text
 from tenon.plugins.stock import Category, Product
 
 from ..models import ITEM_KINDS, STAGES, CheckItem, InspectionPlan, PlanVersion
-from ._common import all_rows, decimal_in, text
+from ._common import all_rows, decimal_in
 from .sampling import check_sampling
 
 MAX_ITEMS = 100

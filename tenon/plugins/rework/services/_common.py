@@ -40,15 +40,6 @@ def number(value: Any, field: str, *, positive: bool = True) -> Decimal:
     return d.quantize(FOUR)
 
 
-def text(value: Any, field: str, *, required: bool = True, max_len: int = 200) -> str:
-    """Trimmed text; ``VALIDATION`` when empty (if required) or too long."""
-    s = ("" if value is None else str(value)).strip()
-    if required and not s:
-        raise ValidationError(f"{field} is required", field=field)
-    if len(s) > max_len:
-        raise ValidationError(f"{field} is longer than {max_len} characters", field=field)
-    return s
-
 
 def all_rows(session: Session, stmt: Select[Any]) -> list[Any]:
     """Rows across the actor's row scopes: rework's own bookkeeping (the rework order of a work

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from tenon.core.errors import ValidationError
 from tenon.core.ids import get_record
+from tenon.core.inputs import text
 
 from ..models import ReworkCause
-from ._common import text
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,39}$")
 

@@ -24,6 +24,7 @@ from tenon.core.access import scopes_lifted
 from tenon.core.db import utcnow
 from tenon.core.errors import ValidationError
 from tenon.core.ids import get_record
+from tenon.core.inputs import text
 from tenon.plugins.mrp import (
     WorkOrder,
     WorkOrderOperation,
@@ -46,7 +47,7 @@ from tenon.plugins.stock import (
 
 from ..models import ReworkMaterial, ReworkOrder
 from ..workflows import REWORK_ORDER
-from ._common import ORIGIN_TYPE, SALES_ORDER, all_rows, dec, text
+from ._common import ORIGIN_TYPE, SALES_ORDER, all_rows, dec
 
 
 def release(session: Session, rework_order_id: Any) -> ReworkOrder:

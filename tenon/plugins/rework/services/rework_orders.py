@@ -29,6 +29,7 @@ from tenon.core.errors import InvalidState, ValidationError
 from tenon.core.events import publish
 from tenon.core.ids import decode_id, get_record
 from tenon.core.sequences import next_number
+from tenon.core.inputs import text
 from tenon.plugins.mrp import Operation, OperationReport, WorkCenter, WorkOrder, WorkOrderOperation
 from tenon.plugins.qc import Hold
 from tenon.plugins.stock import Location, Lot, Product, default_stock_location, move_stock, virtual_location
@@ -36,7 +37,7 @@ from tenon.plugins.stock import Location, Lot, Product, default_stock_location, 
 from ..errors import NotShipped
 from ..events import ReworkOrderCreated
 from ..models import ReworkCause, ReworkMaterial, ReworkOrder
-from ._common import MAX_MATERIAL_LINES, MAX_NOTES, ORIGIN_TYPE, SALES_ORDER, all_rows, dec, has_orders, number, text
+from ._common import MAX_MATERIAL_LINES, MAX_NOTES, ORIGIN_TYPE, SALES_ORDER, all_rows, dec, has_orders, number
 
 #: Responsibility fields a client may set (input name → column).
 RESPONSIBILITY = ("operation_id", "work_center_id", "operator", "supplier_lot_id", "cause_id", "notes")
