@@ -257,27 +257,50 @@ def deliver_outbox(app: Tenon, *, limit: int = 200, now: dt.datetime | None = No
     delivered = 0
     handlers = {s.key: s for s in app.all_subscribers()}
     now = now or utcnow()
-    for msg_id in _claim(app, now, limit):
-        with app.transaction() as session:
-            msg = session.get(OutboxMessage, msg_id)
-            if msg is None or msg.delivered_at is not None:
-                continue
-            sub = handlers.get(msg.subscriber)
-            cls = app.event_catalog.get(msg.event)
-            if sub is None or cls is None:  # its plugin was removed: keep the row, stop retrying soon
-                _retry_later(msg, now, "no such subscriber" if sub is None else "no such event")
-                continue
-            try:
-                event = cls.from_payload(msg.payload.get("payload", {}), msg.payload.get("actor"))
-                with session.begin_nested():
-                    sub.handler(session, event)
-            except Exception as exc:  # retried later; one bad handler must not stop the rest
-                log.warning("outbox delivery of %s to %s failed: %s", msg.event, msg.subscriber, exc)
-                msg.attempts += 1
-                msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                msg.next_attempt_at = now + min(dt.timedelta(seconds=2**msg.attempts), MAX_BACKOFF)
-            else:
-                msg.delivered_at = utcnow()
-                msg.attempts += 1
-                delivered += 1
+    claimed = _claim(app, now, limit)
+    for n, msg_id in enumerate(claimed):
+        try:
+            delivered += _deliver_one(app, handlers, msg_id, now)
+        except BaseException:
+            # the pass itself failed (a commit refused, the process interrupted): give the claims
+            # not handled yet back at once instead of leaving them leased for CLAIM_LEASE
+            _unclaim(app, claimed[n:])
+            raise
     return delivered
+
+
+def _deliver_one(app: Tenon, handlers: dict[str, Subscriber], msg_id: int, now: dt.datetime) -> int:
+    """Hand one claimed message to its subscriber in its own transaction; 1 when delivered."""
+    with app.transaction() as session:
+        msg = session.get(OutboxMessage, msg_id)
+        if msg is None or msg.delivered_at is not None:
+            return 0
+        sub = handlers.get(msg.subscriber)
+        cls = app.event_catalog.get(msg.event)
+        if sub is None or cls is None:  # its plugin was removed: keep the row, stop retrying soon
+            _retry_later(msg, now, "no such subscriber" if sub is None else "no such event")
+            return 0
+        try:
+            event = cls.from_payload(msg.payload.get("payload", {}), msg.payload.get("actor"))
+            with session.begin_nested():
+                sub.handler(session, event)
+        except Exception as exc:  # retried later; one bad handler must not stop the rest
+            log.warning("outbox delivery of %s to %s failed: %s", msg.event, msg.subscriber, exc)
+            msg.attempts += 1
+            msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            msg.next_attempt_at = now + min(dt.timedelta(seconds=2**msg.attempts), MAX_BACKOFF)
+            return 0
+        msg.delivered_at = utcnow()
+        msg.attempts += 1
+        return 1
+
+
+def _unclaim(app: Tenon, ids: list[int]) -> None:
+    """Make claimed, undelivered messages due again (best effort: the pass is failing already)."""
+    try:
+        with app.transaction() as session:
+            session.execute(update(OutboxMessage)
+                            .where(OutboxMessage.id.in_(ids), OutboxMessage.delivered_at.is_(None))
+                            .values(next_attempt_at=utcnow()).execution_options(synchronize_session=False))
+    except Exception:
+        log.exception("could not give back %d outbox claim(s); they are due again after the lease", len(ids))

@@ -81,3 +81,38 @@ def test_two_workers_deliver_each_of_1000_events_once(make_app, make_plugin):
         assert s.scalar(select(func.count()).select_from(OutboxMessage)
                         .where(OutboxMessage.delivered_at.is_(None))) == 0
         assert s.scalar(select(func.count()).select_from(Setting).where(Setting.key.like("pinged:%"))) == EVENTS
+
+
+class _Interrupted(BaseException):
+    """A delivery pass dying half-way (a refused commit, a stopped process)."""
+
+
+def test_a_pass_that_fails_half_way_gives_its_claims_back(make_app, make_plugin):
+    """The pass claims three messages and dies on the second: the second and third are due again
+    at once (not leased for five minutes), and the next pass delivers them; the first stays
+    delivered once."""
+    seen: list[int] = []
+
+    def flaky(session, event: Pinged) -> None:
+        if event.n == 1 and 1 not in seen:
+            seen.append(1)
+            raise _Interrupted
+        seen.append(event.n)
+
+    hooks = {"tenon_events": lambda app: [Pinged],
+             "tenon_event_subscribers": lambda app: [Subscriber(Pinged, flaky, name="fanplug.flaky")]}
+    app = make_app(plugins=["fanplug"], extra_plugins=[make_plugin("fanplug", **hooks)])
+    with app.transaction(defer_outbox=True) as s:
+        for n in range(3):
+            publish(s, Pinged(n=n))
+    try:
+        deliver_outbox(app)
+    except _Interrupted:
+        pass
+    else:
+        raise AssertionError("the pass should have been interrupted")
+    assert deliver_outbox(app) == 2
+    assert seen == [0, 1, 1, 2]
+    with app.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)
+                        .where(OutboxMessage.delivered_at.is_(None))) == 0
