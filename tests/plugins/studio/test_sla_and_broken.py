@@ -86,3 +86,23 @@ def test_rule_on_an_uninstalled_plugin_shows_as_broken(make_app, make_client):
     # saving it again is refused until mrp is back
     err = site.cm.error(SAVE_RULE, {"i": SLA_RULE})
     assert (err["extensions"]["code"], err["extensions"]["field"]) == ("VALIDATION", "event")
+
+
+def test_listing_rules_reads_each_entitys_fields_once(make_app, make_client):
+    """`flowRules` checks every rule for removed custom fields: the statements do not grow with
+    the number of rules on one entity."""
+    from tenon.core.testing import count_statements
+
+    site = _site(make_app, make_client)
+    site.cm.ok(SAVE_RULE, {"i": SLA_RULE})
+
+    def listed() -> int:
+        with count_statements(site.app) as statements:
+            rules = site.cm.ok("{ flowRules { code broken } }")["flowRules"]
+        assert all(r["broken"] is None for r in rules)
+        return len(statements)
+
+    one = listed()
+    for n in range(4):
+        site.cm.ok(SAVE_RULE, {"i": {**SLA_RULE, "code": f"quality-exception-sla-{n}"}})
+    assert listed() == one

@@ -42,7 +42,8 @@ class Query:
                       extensions=allowed("studio.rule", "read"))
     async def flow_rules(self, info: Info) -> list[RuleType]:
         app = info.context.tenon
-        return await info.context.run(lambda s: [RuleType.from_model(r, app, s) for r in
+        codes_of: dict[str, set[str]] = {}  # each entity's field codes read once for all the rules
+        return await info.context.run(lambda s: [RuleType.from_model(r, app, s, codes_of) for r in
                                                  s.scalars(select(Rule).order_by(Rule.code).limit(MAX_ROWS))])
 
     @strawberry.field(description="Follow-up tasks rules created (at most 500), newest first.",

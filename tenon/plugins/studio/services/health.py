@@ -275,9 +275,10 @@ def _flow_findings(app: Any, session: Session, check: HealthCheck, defs: list[Fi
     for d in defs:
         by_entity.setdefault(d.entity, {})[d.code] = d
     loops = _loops(rules)
+    codes_of: dict[str, set[str]] = {}
     for r in rules:
         subject = f"rule {r.code}"
-        why = problems(app, r, session)
+        why = problems(app, r, session, codes_of)
         if why and r.active:
             out.append(_f("flows", "rule_broken", "error", subject, f"rule {r.code} cannot run: {why}",
                           "install the plugin or bring the field back (configRollback), or change or deactivate the rule"))

@@ -255,7 +255,8 @@ def health(app: Any) -> dict[str, Any]:
         failed = session.scalar(select(func.count()).select_from(RuleRun).where(
             RuleRun.outcome.in_(("failed", "broken")))) or 0
         rules = session.scalars(select(Rule).where(Rule.active.is_(True))).all()
-        broken = sorted(r.code for r in rules if problems(app, r, session))
+        codes_of: dict[str, set[str]] = {}
+        broken = sorted(r.code for r in rules if problems(app, r, session, codes_of))
         overdue = session.scalar(select(func.count()).select_from(SlaClock).where(
             SlaClock.state == "running", SlaClock.due_at < utcnow())) or 0
     return {"ok": not failed and not broken, "failed_runs": failed, "broken_rules": broken, "overdue_clocks": overdue}

@@ -81,11 +81,11 @@ class RuleType:
         return [RunType.from_model(r) for r in rows]
 
     @classmethod
-    def from_model(cls, r: Rule, app: Any, session: Any = None) -> RuleType:
+    def from_model(cls, r: Rule, app: Any, session: Any = None, codes_of: dict[str, set[str]] | None = None) -> RuleType:
         return cls(id=strawberry.ID(str(r.id)), code=r.code, name=r.name, event=r.event, entity=r.entity,
                    record_key=r.record_key, condition=r.condition,
                    actions=[ActionType.from_dict(a) for a in r.actions or []], active=r.active,
-                   broken=problems(app, r, session) or None, owner=r.owner, purpose=r.purpose, review_date=r.review_date,
+                   broken=problems(app, r, session, codes_of) or None, owner=r.owner, purpose=r.purpose, review_date=r.review_date,
                    version=r.version, _pk=r.id)
 
 
