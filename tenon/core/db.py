@@ -153,6 +153,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_savepoint(conn: Any, _name: str) -> None:
+    """Open the write transaction before a SAVEPOINT that would otherwise start one.
+
+    pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so a unit that has only read
+    when it calls ``session.begin_nested()`` sends SAVEPOINT outside any transaction. SQLite then
+    makes the savepoint the transaction itself: its RELEASE commits the nested block on its own
+    (the outer unit is no longer one transaction), and a read inside it pins a snapshot, so the
+    first write after another connection committed fails at once with "database is locked"
+    (SQLITE_BUSY_SNAPSHOT: the busy timeout does not apply). ``BEGIN IMMEDIATE`` takes the write
+    lock first, waiting up to the busy timeout, and the savepoint nests inside it.
+    """
+    raw = conn.connection.dbapi_connection
+    if getattr(raw, "in_transaction", True) is False:
+        raw.execute("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str, **kw: Any) -> Engine:
     url = sync_url(url)
     if url.startswith("sqlite"):
@@ -160,6 +176,7 @@ def make_engine(url: str, **kw: Any) -> Engine:
     engine = create_engine(url, **kw)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
     return engine
 
 

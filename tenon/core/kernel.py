@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -24,6 +25,8 @@ from tenon.core.events import Event, Subscriber, deliver_outbox
 from tenon.core.hooks import KernelHooks
 from tenon.core.models import InstalledPlugin
 from tenon.core.site import Site
+
+log = logging.getLogger(__name__)
 
 
 class Tenon:
@@ -172,7 +175,16 @@ class Tenon:
             uow.begin_unit(session, self, actor, **info)
             with session.begin():
                 yield session
-        uow.after_commit(session.info, lambda: deliver_outbox(self))
+        uow.after_commit(session.info, self._deliver_after_commit)
+
+    def _deliver_after_commit(self) -> None:
+        # The unit has committed: a delivery pass that cannot run (the database busy, a connection
+        # lost) must not turn it into an error for its caller; the messages stay due and the next
+        # pass (any transaction, the server's outbox worker) delivers them.
+        try:
+            deliver_outbox(self)
+        except Exception:
+            log.exception("outbox delivery after commit failed; the messages stay due")
 
     @property
     def async_engine(self) -> AsyncEngine:

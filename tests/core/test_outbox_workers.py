@@ -116,3 +116,62 @@ def test_a_pass_that_fails_half_way_gives_its_claims_back(make_app, make_plugin)
     with app.transaction() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)
                         .where(OutboxMessage.delivered_at.is_(None))) == 0
+
+
+@dataclass(frozen=True)
+class Looked(Event):
+    """A test event whose subscriber reads, then writes."""
+
+    name: ClassVar[str] = "lookplug.look.done"
+    n: int
+
+
+READ_DONE, OTHER_DONE = threading.Event(), threading.Event()
+
+
+def on_look(session, event: Looked) -> None:
+    session.scalars(select(Setting)).all()  # a read first
+    READ_DONE.set()
+    OTHER_DONE.wait(1.0)  # another connection writes now, unless this delivery holds the write lock
+    session.add(Setting(key=f"looked:{event.n}", value=event.n))
+
+
+LOOK_HOOKS = {"tenon_events": lambda app: [Looked],
+              "tenon_event_subscribers": lambda app: [Subscriber(Looked, on_look, name="lookplug.look")]}
+
+
+def test_a_subscriber_that_reads_then_writes_is_delivered_while_another_connection_writes(make_app, make_plugin):
+    """On SQLite a subscriber runs in a savepoint; the delivery takes the write lock before it, so a
+    writer committing between the subscriber's read and its write waits instead of making the
+    subscriber's write fail with "database is locked" (seen in CI as a failed delivery that then
+    failed its own retry bookkeeping)."""
+    READ_DONE.clear()
+    OTHER_DONE.clear()
+    app = make_app(plugins=["lookplug"], extra_plugins=[make_plugin("lookplug", **LOOK_HOOKS)])
+    with app.transaction(defer_outbox=True) as s:
+        publish(s, Looked(n=1))
+    other = Tenon(app.site, extra_plugins=[make_plugin("lookplug", **LOOK_HOOKS)])
+    errors: list[BaseException] = []
+
+    def write_meanwhile() -> None:
+        try:
+            READ_DONE.wait(30)
+            with other.transaction() as s:
+                s.add(Setting(key="other-writer", value=2))
+            OTHER_DONE.set()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=write_meanwhile)
+    t.start()
+    try:
+        assert deliver_outbox(app) == 1
+    finally:
+        t.join(timeout=60)
+        other.dispose()
+    assert not errors, errors
+    with app.transaction() as s:
+        msg = s.scalars(select(OutboxMessage).where(OutboxMessage.event == Looked.name)).one()
+        assert msg.delivered_at is not None and msg.last_error is None, msg.last_error
+        keys = set(s.scalars(select(Setting.key).where(Setting.key.in_(["looked:1", "other-writer"]))))
+    assert keys == {"looked:1", "other-writer"}
