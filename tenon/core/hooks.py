@@ -339,6 +339,10 @@ class KernelHooks:
                 raise PluginError(f"plugin {plugin!r}: sequence {spec.code!r} must be named '{plugin}.<entity>'")
         return specs
 
+    def plugin_uninstalling(self, session: Session, plugin: str) -> None:
+        """``tenon_plugin_uninstalling`` on every plugin, in the uninstall transaction."""
+        self._each("tenon_plugin_uninstalling", {"session": session, "app": self._app, "plugin": plugin})
+
     def demo_data(self, transaction: Callable[[str], ContextManager[Session]],
                   progress: Callable[[str], None]) -> list[str]:
         """``tenon_demo_data``: each plugin in its own ``transaction(plugin)``; returns the plugins run."""

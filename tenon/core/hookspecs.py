@@ -525,6 +525,34 @@ def tenon_sequences(app: Tenon) -> Iterable[SequenceSpec] | None:
 
 
 @hookspec
+def tenon_plugin_uninstalling(session: Session, app: Tenon, plugin: str) -> None:
+    """Let go of what this plugin holds in other plugins before ``plugin`` is uninstalled.
+
+    Called by ``tenon plugins uninstall`` inside the uninstall transaction, on every installed
+    plugin (the one leaving included: ``plugin`` is its name), before the leaving plugin's tables
+    are dropped: its rows can still be read. A plugin that changed another plugin's records through
+    that plugin's public functions undoes what nobody could undo without it (qc releases the mrp
+    operations its open in-process inspections hold, with mrp's ``block_operation``). Never write
+    another plugin's tables directly, and never refuse: the dependency check has already run.
+
+    :param session: the uninstall transaction (system actor, no row scopes).
+    :param app: the site's app, with the leaving plugin still loaded.
+    :param plugin: the name of the plugin being uninstalled.
+    :returns: nothing.
+
+    Example::
+
+        @hookimpl
+        def tenon_plugin_uninstalling(session, app, plugin):
+            if plugin == "qc" and app.has_plugin("mrp"):
+                from .integrations.mrp import release_all_holds
+                release_all_holds(session)
+
+    Since 0.2.
+    """
+
+
+@hookspec
 def tenon_demo_data(session: Session, app: Tenon, progress: Callable[[str], None]) -> None:
     """Load deterministic demo data for this plugin.
 

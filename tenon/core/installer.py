@@ -320,6 +320,10 @@ def uninstall(app: Tenon, plugin: str, progress: Progress = _quiet) -> RemovalPl
     progress(f"removing tables of {plugin}")
     subscriber_keys = [s.key for p, s in app.subscribers_by_plugin if p == plugin]
     with migrate.ddl_transaction(app) as conn:
+        with Session(bind=conn) as session:  # plugins let go of what they hold in others, first
+            uow.begin_unit(session, app, SYSTEM)
+            app.hooks.plugin_uninstalling(session, plugin)
+            session.flush()
         cfg = migrate.make_config(app, conn)
         if plugin in migrate.version_locations(app):
             from alembic import command

@@ -129,7 +129,7 @@ def test_the_phase_banners_name_the_phases_of_the_hooks_under_them():
                               "tenon_events", "tenon_workflows", "tenon_event_subscribers", "tenon_cli_commands",
                               "tenon_http_routes", "tenon_custom_entities", "tenon_custom_field_store",
                               "tenon_config_kinds"},
-              "Install": {"tenon_policies", "tenon_sequences", "tenon_demo_data"},
+              "Install": {"tenon_policies", "tenon_sequences", "tenon_demo_data", "tenon_plugin_uninstalling"},
               "Runtime": {"tenon_health", "tenon_health_findings", "tenon_web_pages", "tenon_services"}}
     found: dict[str, set[str]] = {}
     current = None

@@ -124,6 +124,16 @@ def tenon_custom_entities(app):
 
 
 @hookimpl
+def tenon_plugin_uninstalling(session, app, plugin):
+    # Leaving, qc releases the mrp operations its open in-process inspections hold (mrp's own
+    # block_operation): without qc nothing would ever release them.
+    if plugin == "qc" and app.has_plugin("mrp"):
+        from .integrations.mrp import release_all_holds
+
+        release_all_holds(session)
+
+
+@hookimpl
 def tenon_demo_data(session, app, progress):
     from .demo import load
 

@@ -86,3 +86,15 @@ def release_next(session: Session, operation_id: int) -> None:
                                                          Inspection.held_operation_id.is_not(None))):
         insp.held_operation_id = None
     session.flush()
+
+
+def release_all_holds(session: Session) -> int:
+    """Release every mrp operation an in-process inspection holds (qc is being uninstalled: nothing
+    would release them later); returns how many were released."""
+    held = list(session.scalars(select(Inspection).where(Inspection.held_operation_id.is_not(None))))
+    for op_id in sorted({insp.held_operation_id for insp in held}):
+        block_operation(session, op_id, False)
+    for insp in held:
+        insp.held_operation_id = None
+    session.flush()
+    return len(held)

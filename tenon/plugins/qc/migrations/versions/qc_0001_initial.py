@@ -236,14 +236,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Uninstalling qc releases the mrp operations its open in-process inspections hold (mrp's
-    # WorkOrderOperation.blocked, set through mrp's public block_operation): without qc nothing
-    # would ever release them. Only when mrp's table is there (mrp is optional for qc).
-    bind = op.get_bind()
-    if sa.inspect(bind).has_table('mrp_work_order_operation'):
-        bind.execute(sa.text(
-            'UPDATE mrp_work_order_operation SET blocked = :no WHERE id IN '
-            '(SELECT held_operation_id FROM qc_inspection WHERE held_operation_id IS NOT NULL)'), {'no': False})
+    # (the mrp operations qc holds are released before this, by qc's tenon_plugin_uninstalling)
     with op.batch_alter_table('qc_nonconformance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_qc_nonconformance_state'))
         batch_op.drop_index(batch_op.f('ix_qc_nonconformance_product_id'))
