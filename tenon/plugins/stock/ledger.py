@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from tenon.core.db import Quantity, current_actor, utcnow
 from tenon.core.errors import InvalidState, NotFound, ValidationError
@@ -89,6 +90,24 @@ def get_product(session: Session, product_id: int, field: str = "product_id") ->
     return product
 
 
+def prefetch_products(session: Session, product_ids: Iterable[Any]) -> None:
+    """Load the products of ``product_ids`` the session does not hold yet in one SELECT, so the
+    per-line :func:`get_product` calls that follow are answered from the identity map (a document
+    of n lines: 1 statement instead of n). Ids that are not integers are left to ``get_product``,
+    which reports them on their line."""
+    wanted: set[int] = set()
+    for pid in product_ids:
+        try:
+            wanted.add(int(pid))
+        except (TypeError, ValueError):
+            continue
+    missing = [i for i in sorted(wanted) if session.identity_map.get(identity_key(Product, i)) is None]
+    if len(missing) > 1:
+        # the identity map holds objects weakly: keep them for the unit of work
+        session.info.setdefault("stock.prefetched", []).extend(
+            session.scalars(select(Product).where(Product.id.in_(missing))).all())
+
+
 def get_location(session: Session, location_id: int, field: str = "location_id") -> Location:
     loc = session.get(Location, int(location_id))
     if loc is None:
@@ -104,14 +123,19 @@ def get_lot(session: Session, lot_id: int, field: str = "lot_id") -> Lot:
 
 
 def location_kind(session: Session, location_id: int) -> str:
+    return location_kinds(session, location_id)[0]
+
+
+def location_kinds(session: Session, *location_ids: int) -> tuple[str, ...]:
+    """The kinds of ``location_ids`` (cached for the unit of work; the uncached ones in one SELECT)."""
     cache: dict[int, str] = session.info.setdefault("stock.location_kind", {})
-    kind = cache.get(location_id)
-    if kind is None:
-        kind = session.scalar(select(Location.kind).where(Location.id == location_id))
-        if kind is None:
-            raise NotFound(f"location {location_id} not found", field="location_id")
-        cache[location_id] = kind
-    return kind
+    missing = {i for i in location_ids if i not in cache}
+    if missing:
+        cache.update({i: k for i, k in session.execute(select(Location.id, Location.kind).where(Location.id.in_(missing)))})
+    for i in location_ids:
+        if i not in cache:
+            raise NotFound(f"location {i} not found", field="location_id")
+    return tuple(cache[i] for i in location_ids)
 
 
 def default_warehouse(session: Session) -> Warehouse:
@@ -339,7 +363,7 @@ def _check_move(session: Session, product: Product, quantity: Decimal, from_id: 
                 lot_id: int | None, field: str) -> tuple[str, str]:
     if from_id == to_id:
         raise ValidationError("a move needs two different locations", field=f"{field}toLocationId")
-    kinds = location_kind(session, from_id), location_kind(session, to_id)
+    kinds = location_kinds(session, from_id, to_id)
     for k, name in zip(kinds, ("fromLocationId", "toLocationId"), strict=True):
         if k == "view":
             raise ValidationError("stock cannot be moved into or out of a view location", field=f"{field}{name}")

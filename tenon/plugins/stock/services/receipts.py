@@ -36,6 +36,7 @@ def create_receipt(session: Session, *, lines: Sequence[dict[str, Any]], locatio
                       origin_type=origin_type, origin_id=origin_id)
     session.add(receipt)
     session.flush()
+    ledger.prefetch_products(session, (line.get("product_id") for line in lines))
     for i, line in enumerate(lines):
         f = f"lines[{i}]."
         product = get_product(session, line.get("product_id") or 0, f"{f}productId")
@@ -73,6 +74,7 @@ def post(session: Session, change: StateChange) -> None:
     receipt = change.record
     supplier = virtual_location(session, "supplier")
     lines = list(session.scalars(select(ReceiptLine).where(ReceiptLine.receipt_id == receipt.id).order_by(ReceiptLine.id)))
+    ledger.prefetch_products(session, (line.product_id for line in lines))
     for i, line in enumerate(lines):
         if line.lot_code:
             line.lot_id = ensure_lot(session, line.product_id, line.lot_code, field=f"lines[{i}].lot").id

@@ -41,6 +41,7 @@ def create_requisition(session: Session, *, lines: Sequence[dict[str, Any]], ori
                       from_location_id=src.id, to_location_id=dst.id)
     session.add(req)
     session.flush()
+    ledger.prefetch_products(session, (line.get("product_id") for line in lines))
     for i, line in enumerate(lines):
         product = get_product(session, line.get("product_id") or 0, f"lines[{i}].productId")
         session.add(RequisitionLine(requisition_id=req.id, product_id=product.id,
@@ -115,6 +116,7 @@ def post(session: Session, change: StateChange) -> None:
         req.approved_at, req.approved_by = utcnow(), _actor(session)
         session.flush()
     elif change.action.startswith("issue"):
+        ledger.prefetch_products(session, (ln.product_id for _i, ln, _q, _lot in change.args["plan"]))
         for i, ln, q, lot_id in change.args["plan"]:
             for m in ledger.move_stock(session, product_id=ln.product_id, quantity=q,
                                        from_location_id=req.from_location_id, to_location_id=req.to_location_id,

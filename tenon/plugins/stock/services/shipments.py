@@ -37,6 +37,7 @@ def create_shipment(session: Session, *, origin_type: str, origin_id: int, lines
                         from_location_id=src.id, to_location_id=virtual_location(session, "customer").id)
     session.add(shipment)
     session.flush()
+    ledger.prefetch_products(session, (line.get("product_id") for line in lines))
     for i, line in enumerate(lines):
         f = f"lines[{i}]."
         product = get_product(session, line.get("product_id") or 0, f"{f}productId")
@@ -58,7 +59,9 @@ def _shipment_moves(session: Session, shipment: Shipment, state: str) -> list[Mo
 
 
 def _reserve_shipment(session: Session, shipment: Shipment) -> None:
-    for i, line in enumerate(_shipment_lines(session, shipment.id)):
+    lines = _shipment_lines(session, shipment.id)
+    ledger.prefetch_products(session, (line.product_id for line in lines))
+    for i, line in enumerate(lines):
         ledger.move_stock(session, product_id=line.product_id, quantity=line.quantity,
                           from_location_id=shipment.from_location_id, to_location_id=shipment.to_location_id,
                           lot_id=line.lot_id, origin_type=ORIGIN["shipment"], origin_id=shipment.id,

@@ -36,6 +36,7 @@ def create_transfer(session: Session, *, from_location_id: int, to_location_id: 
                   to_location_id=dst.id, reference=_text(reference, "reference", required=False, max_len=100))
     session.add(tr)
     session.flush()
+    ledger.prefetch_products(session, (line.get("product_id") for line in lines))
     for i, line in enumerate(lines):
         f = f"lines[{i}]."
         product = get_product(session, line.get("product_id") or 0, f"{f}productId")
@@ -66,6 +67,7 @@ def post(session: Session, change: StateChange) -> None:
         return
     tr = change.record
     lines = list(session.scalars(select(TransferLine).where(TransferLine.transfer_id == tr.id).order_by(TransferLine.id)))
+    ledger.prefetch_products(session, (ln.product_id for ln in lines))
     for i, ln in enumerate(lines):
         ledger.move_stock(session, product_id=ln.product_id, quantity=ln.quantity, from_location_id=tr.from_location_id,
                           to_location_id=tr.to_location_id, lot_id=ln.lot_id, origin_type=ORIGIN["transfer"],

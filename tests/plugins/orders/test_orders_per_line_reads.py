@@ -1,0 +1,39 @@
+"""A document's lines do not each read their product and locations again (issue 13): shipping and
+confirming an order of three products reads the products in one SELECT and the locations' kinds in
+one, as an order of one line does; what grows with the lines are the line's own writes.
+
+Data: ``helpers.seed_master_data`` with a third product, WH-03 "Wheel hub" (500 in stock).
+"""
+
+from __future__ import annotations
+
+from tenon.core.testing import count_statements
+
+from .helpers import CONFIRM_SHIPMENT, PRODUCTS, SHIP_ORDER, api_user, confirmed_order, line, seed_master_data
+
+
+def _reads(statements: list[str], what: str) -> int:
+    return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and what in s.split("WHERE")[0])
+
+
+def test_shipping_three_lines_reads_products_and_location_kinds_once(make_app, make_client):
+    app = make_app(plugins=["orders"])
+    ids = seed_master_data(app, products=[*PRODUCTS, ("WH-03", "Wheel hub", 500)])
+    rep = make_client(app, api_user(app, "rep_east", ["sales_rep"], {"regions": ["east"]}))
+    clerk = make_client(app, api_user(app, "clerk", ["warehouse_clerk"]))
+    figures = {}
+    for codes in (["BD-01"], ["BD-01", "CP-02", "WH-03"]):
+        order = confirmed_order(rep, ids["C-ZJ"], [line(ids[c], 2) for c in codes])
+        with count_statements(app) as shipping:
+            shipment = clerk.ok(SHIP_ORDER, {"i": {"orderId": order["id"]}})["salesOrderShip"]
+        with count_statements(app) as confirming:
+            assert clerk.ok(CONFIRM_SHIPMENT, {"id": shipment["id"]})["shipmentConfirm"]["state"] == "done"
+        figures[len(codes)] = (shipping, confirming)
+        for statements in (shipping, confirming):
+            assert _reads(statements, "FROM stock_product") <= 1, statements
+            assert _reads(statements, "stock_location.kind FROM stock_location") <= 1, statements
+    # three lines cost the same reads as one; the difference is writes (shipment lines, moves, ...)
+    for one, three in zip(figures[1], figures[3], strict=True):
+        reads_one = [s for s in one if s.lstrip().upper().startswith("SELECT")]
+        reads_three = [s for s in three if s.lstrip().upper().startswith("SELECT")]
+        assert len(reads_three) == len(reads_one), (reads_one, reads_three)
