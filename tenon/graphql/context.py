@@ -52,6 +52,8 @@ class Context(BaseContext, kw_only=True):
     request_id: str = ""
     idempotency_key: Any = None
     loaders: Any = None
+    #: ``{loader name: {key: value}}`` loaded with a list page (:mod:`tenon.graphql.prefetch`)
+    primed: Any = None
     lock: Any = None
     connection_params: Any = None
     #: the API server's runtime state (:class:`tenon.graphql.app.Server`); ``None`` outside a server
@@ -74,6 +76,12 @@ class Context(BaseContext, kw_only=True):
         call = functools.partial(contextvars.copy_context().run, fn, session, *args, **kwargs)
         async with self.lock:
             return await asyncio.get_running_loop().run_in_executor(DB_THREADS, call)
+
+    def prime(self, loader: str, values: dict[Any, Any]) -> None:
+        """Record ``values`` (key -> value) of DataLoader ``loader``, loaded with a list page."""
+        if self.primed is None:
+            self.primed = {}
+        self.primed.setdefault(loader, {}).update(values)
 
     def batch(self, name: str, fn: Callable[[Session, Sequence[K]], Sequence[V]]) -> DataLoader[K, V]:
         """A per-request DataLoader over sync ``fn(session, keys) -> values`` (same order as keys)."""

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tenon.core.custom import entity_criteria
 from tenon.core.errors import ValidationError
+from tenon.graphql.prefetch import Prefetch
 
 T = TypeVar("T")
 
@@ -102,7 +103,8 @@ def page_bounds(context: Any, first: int | None, after: str | None) -> tuple[int
 
 
 async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after: str | None,
-                   convert: Callable[[Any], Any] | None = None) -> Connection[Any]:
+                   convert: Callable[[Any], Any] | None = None,
+                   prefetch: Sequence[Prefetch] = ()) -> Connection[Any]:
     """Run ``stmt`` (an ORM select with an ``ORDER BY``) for one page.
 
     :param context: the operation context.
@@ -110,16 +112,23 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     :param first: page size (default and maximum from the site's ``[api]`` settings).
     :param after: cursor of the item before the page.
     :param convert: maps each row to its GraphQL object (default: the row itself).
+    :param prefetch: nested fields to load for the page's rows in the same database call
+        (:func:`tenon.graphql.prefetch.selected`); their resolvers then answer without awaiting.
     """
     offset, limit = page_bounds(context, first, after)
     extra = entity_criteria(stmt)
     if extra:  # custom-field conditions of the list field being resolved (tenon.graphql.custom)
         stmt = stmt.where(*extra)
 
-    def fetch(session: Session) -> Sequence[Any]:
-        return session.scalars(stmt.offset(offset).limit(limit + 1)).all()
+    def fetch(session: Session) -> tuple[Sequence[Any], list[tuple[str, dict[Any, Any]]]]:
+        found = session.scalars(stmt.offset(offset).limit(limit + 1)).all()
+        page = found[:limit]
+        return found, [(p.loader, p.run(session, page)) for p in prefetch] if page else []
 
-    rows = list(await context.run(fetch))
+    rows, primed = await context.run(fetch)
+    for loader, values in primed:
+        context.prime(loader, values)
+    rows = list(rows)
     has_next = len(rows) > limit
     rows = rows[:limit]
     nodes = [convert(r) for r in rows] if convert else rows

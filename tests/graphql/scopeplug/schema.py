@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from strawberry.types import Info
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import NotFound
 from tenon.graphql.permissions import allowed
+from tenon.graphql.prefetch import Prefetch, load, selected
 from tenon.graphql.relay import Connection, paginate
 
 from . import services
@@ -77,15 +78,28 @@ class OrderType:
         return cls(id=strawberry.ID(str(m.id)), number=m.number, region=m.region, amount=m.amount,
                    customer_pk=m.customer_id, item_pk=m.item_id)
 
+    # plain resolvers: loaded with the page by ``orders`` (ORDER_PREFETCH), else through the DataLoader
     @strawberry.field(description="The ordering customer, or null when the reader may not see it.")
-    async def customer(self, info: Info) -> CustomerType | None:
-        row = await info.context.batch("scopeplug.customer_by_id", services.customers_by_id).load(self.customer_pk)
-        return CustomerType.from_model(row) if row is not None else None
+    def customer(self, info: Info) -> CustomerType | None:
+        return load(info, "scopeplug.customer_by_id", services.customers_by_id, self.customer_pk, _customer)
 
     @strawberry.field(description="The ordered item.")
-    async def item(self, info: Info) -> ItemType | None:
-        row = await info.context.batch("scopeplug.item_by_id", services.items_by_id).load(self.item_pk)
-        return ItemType.from_model(row) if row is not None else None
+    def item(self, info: Info) -> ItemType | None:
+        return load(info, "scopeplug.item_by_id", services.items_by_id, self.item_pk, _item)
+
+
+def _customer(row: Any) -> CustomerType | None:
+    return CustomerType.from_model(row) if row is not None else None
+
+
+def _item(row: Any) -> ItemType | None:
+    return ItemType.from_model(row) if row is not None else None
+
+
+ORDER_PREFETCH = {
+    "customer": Prefetch("scopeplug.customer_by_id", services.customers_by_id, lambda o: o.customer_id),
+    "item": Prefetch("scopeplug.item_by_id", services.items_by_id, lambda o: o.item_id),
+}
 
 
 @strawberry.type(description="Count and total of the orders the reader may see.")
@@ -129,7 +143,7 @@ class Query:
     @strawberry.field(description="Orders the reader may see, by id.", extensions=allowed("scopeplug.order", "read"))
     async def orders(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[OrderType]:
         return await paginate(info.context, select(Order).order_by(Order.id), first=first, after=after,
-                              convert=OrderType.from_model)
+                              convert=OrderType.from_model, prefetch=selected(info, ORDER_PREFETCH))
 
     @strawberry.field(description="One order; NOT_FOUND when it does not exist or is outside the reader's scope.",
                       extensions=allowed("scopeplug.order", "read"))

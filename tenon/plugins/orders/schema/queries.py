@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from tenon.core.db import utcnow
 from tenon.graphql.permissions import allowed
+from tenon.graphql.prefetch import selected
 from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginate
 
 from .. import reports
@@ -26,7 +27,7 @@ from .types.customers import CustomerType
 from .types.enums import SalesOrderState
 from .types.regions import RegionType
 from .types.reports import CycleTimeBucket, DeliveryCycleTime, OrderProgressType
-from .types.sales_orders import SalesOrderType
+from .types.sales_orders import SALES_ORDER_PREFETCH, SalesOrderType
 
 
 
@@ -117,7 +118,8 @@ class Query:
             stmt = stmt.where(SalesOrder.requested_date < f.requested_before)
         if f.requested_from is not None:
             stmt = stmt.where(SalesOrder.requested_date >= f.requested_from)
-        return await paginate(info.context, stmt, first=first, after=after, convert=SalesOrderType.from_model)
+        return await paginate(info.context, stmt, first=first, after=after, convert=SalesOrderType.from_model,
+                              prefetch=selected(info, SALES_ORDER_PREFETCH))
 
     @strawberry.field(description="A sales order by id (NOT_FOUND outside your regions).",
                       extensions=allowed("orders.sales_order", "read"))

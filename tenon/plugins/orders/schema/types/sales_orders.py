@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from tenon.core.db import utcnow
 from tenon.core.errors import NotFound
+from tenon.graphql.prefetch import Prefetch, load
 from tenon.plugins.stock import ProductType, load_product
 
 from ... import reports
@@ -134,21 +135,23 @@ class SalesOrderType:
                    cancel_reason=m.cancel_reason, version=m.version, created_at=m.created_at,
                    created_by=m.created_by, _id=m.id, _customer_id=m.customer_id, _model=m)
 
-    async def _lines(self, info: Info) -> list[SalesOrderLine]:
-        return await info.context.batch("orders.lines_by_order", _lines_by_order).load(self._id)
+    # customer, lines, totalAmount and progress are plain resolvers: ``salesOrders`` loads them with
+    # the page (SALES_ORDER_PREFETCH), anywhere else they go through the DataLoaders
+    def _with_lines(self, info: Info, convert: Any) -> Any:
+        return load(info, "orders.lines_by_order", _lines_by_order, self._id, convert)
 
     @strawberry.field(description="The customer.")
-    async def customer(self, info: Info) -> CustomerType | None:
-        c = await info.context.batch("orders.customer_by_id", _by_ids(Customer)).load(self._customer_id)
-        return CustomerType.from_model(c) if c else None
+    def customer(self, info: Info) -> CustomerType | None:
+        return load(info, "orders.customer_by_id", _by_ids(Customer), self._customer_id,
+                    lambda c: CustomerType.from_model(c) if c else None)
 
     @strawberry.field(description="The lines, by position.")
-    async def lines(self, info: Info) -> list[SalesOrderLineType]:
-        return [SalesOrderLineType.from_model(x) for x in await self._lines(info)]
+    def lines(self, info: Info) -> list[SalesOrderLineType]:
+        return self._with_lines(info, lambda rows: [SalesOrderLineType.from_model(x) for x in rows])
 
     @strawberry.field(description="Total value: the sum of the lines' amounts.")
-    async def total_amount(self, info: Info) -> Decimal:
-        return sum((x.quantity * x.unit_price for x in await self._lines(info)), Decimal(0))
+    def total_amount(self, info: Info) -> Decimal:
+        return self._with_lines(info, lambda rows: sum((x.quantity * x.unit_price for x in rows), Decimal(0)))
 
     @strawberry.field(description="Every state change, oldest first (time, from, to, actor).")
     async def history(self, info: Info) -> list[SalesOrderStateChangeType]:
@@ -161,12 +164,21 @@ class SalesOrderType:
         return [SalesOrderShipment.from_model(s, lines) for s, lines in rows]
 
     @strawberry.field(description="Ordered / produced / shipped, percent complete and overdue flags.")
-    async def progress(
+    def progress(
         self, info: Info,
         as_of: Annotated[dt.date | None, strawberry.argument(description="The day to judge overdue against; default today (UTC).")] = None,
     ) -> OrderProgressType:
-        p = reports.progress_of(self._model, await self._lines(info), as_of or utcnow().date())
-        return OrderProgressType.from_progress(p)
+        day = as_of or utcnow().date()
+        return self._with_lines(info, lambda rows: OrderProgressType.from_progress(
+            reports.progress_of(self._model, rows, day)))
+
+
+#: the nested fields ``salesOrders`` loads with its page when the query selects them
+SALES_ORDER_PREFETCH = {
+    "customer": Prefetch("orders.customer_by_id", _by_ids(Customer), lambda m: m.customer_id),
+    **{name: Prefetch("orders.lines_by_order", _lines_by_order, lambda m: m.id)
+       for name in ("lines", "totalAmount", "progress")},
+}
 
 
 # Types this module names in annotations; imported last, as they name this module's types too.
