@@ -175,3 +175,37 @@ def test_migration_backfills_the_counter_from_existing_orders(make_app, make_cli
     check(site, {"salesmgr": 5, "rep_east": 3, "rep_south": 1, "rep_two": 4, "rep_none": 0})
     order(site, "C-SOUTH")
     check(site, {"salesmgr": 6, "rep_east": 3, "rep_south": 2, "rep_two": 5, "rep_none": 0})
+
+
+@pytest.mark.postgres_only
+def test_parallel_creates_in_one_region_keep_the_count_exact(make_app, make_client):
+    """8 threads create 5 orders each at the same moment, all in the same two regions: no
+    deadlock or serialization error, and the count is exact (spread over several slots)."""
+    import threading
+    from decimal import Decimal
+
+    from tenon.plugins.orders import SalesOrderCount, create_sales_order
+
+    site = orders_site(make_app, make_client)
+    app, ids = site.app, site.ids
+    barrier, errors = threading.Barrier(8), []
+
+    def run(k: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(5):
+                with app.transaction() as s:
+                    create_sales_order(s, customer_id=ids["C-EAST" if k % 2 else "C-SOUTH"],
+                                       lines=[{"product_id": ids["BD-01"], "quantity": Decimal(1)}])
+        except BaseException as exc:  # deadlocks, serialization failures: all unexpected
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    check(site, {"salesmgr": 40, "rep_east": 20, "rep_south": 20, "rep_two": 40, "rep_none": 0})
+    with app.transaction() as s:
+        assert len(s.scalars(select(SalesOrderCount.slot).where(SalesOrderCount.region_code == "east")).all()) > 1
