@@ -100,13 +100,16 @@ class RowScope:
         except Exception:  # a criterion that cannot be rendered literally: say what it is built from
             return f"{self.attribute} in {values!r}"
 
-    def clause(self, values: list[Any]) -> ColumnElement[bool]:
+    def clause(self, values: list[Any], *, on: type | None = None) -> ColumnElement[bool]:
+        """The criterion for ``values``; ``on``: built over another class with the same columns
+        (a maintained counter of the model's rows, :mod:`tenon.core.counters`)."""
+        model = on or self.model
         if self.criteria is not None:
-            return self.criteria(self.model, values)
+            return self.criteria(model, values)
         assert self.column is not None, f"RowScope for {self.model.__name__} needs column or criteria"
         if not values:
             return false()
-        return getattr(self.model, self.column).in_(values)
+        return getattr(model, self.column).in_(values)
 
 
 class AccessControl:
@@ -219,6 +222,8 @@ class AccessControl:
         session.info["row_scope_options"] = tuple(
             with_loader_criteria(model, crit, include_aliases=True) for model, crit in criteria.items()
         )
+        # what bind() set, to tell it from a narrowing inside a mutation (acting; tenon.core.counters)
+        session.info["row_scope_bound"] = session.info["row_scope_options"]
 
     @contextlib.contextmanager
     def acting(self, session: Session, actor: Actor, obj: str, act: str) -> Iterator[None]:

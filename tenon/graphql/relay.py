@@ -2,7 +2,9 @@
 
 Cursors are opaque strings; clients pass ``pageInfo.endCursor`` back as ``after``.
 ``totalCount`` is counted only when a client asks for it, with the same
-``WHERE`` (so row scopes apply to counts too).
+``WHERE`` (so row scopes apply to counts too). A list that passes a maintained
+:class:`~tenon.core.counters.RowCounter` reads its unfiltered ``totalCount`` from the
+counter rows instead (summed under the same row scope); a filtered list counts its rows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from tenon.core.counters import RowCounter
 from tenon.core.custom import entity_criteria
 from tenon.core.errors import ValidationError
 from tenon.graphql.prefetch import Prefetch
@@ -104,7 +107,8 @@ def page_bounds(context: Any, first: int | None, after: str | None) -> tuple[int
 
 async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after: str | None,
                    convert: Callable[[Any], Any] | None = None,
-                   prefetch: Sequence[Prefetch] = ()) -> Connection[Any]:
+                   prefetch: Sequence[Prefetch] = (),
+                   counter: RowCounter | None = None) -> Connection[Any]:
     """Run ``stmt`` (an ORM select with an ``ORDER BY``) for one page.
 
     :param context: the operation context.
@@ -114,11 +118,16 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     :param convert: maps each row to its GraphQL object (default: the row itself).
     :param prefetch: nested fields to load for the page's rows in the same database call
         (:func:`tenon.graphql.prefetch.selected`); their resolvers then answer without awaiting.
+    :param counter: the maintained count of the listed model; used for ``totalCount`` only
+        when ``stmt`` has no condition at all (any ``WHERE``, join, grouping or custom-field
+        criterion counts the rows), and only when it can answer under the session's scopes.
     """
     offset, limit = page_bounds(context, first, after)
     extra = entity_criteria(stmt)
     if extra:  # custom-field conditions of the list field being resolved (tenon.graphql.custom)
         stmt = stmt.where(*extra)
+    if counter is not None and not _unfiltered(stmt, counter.model):
+        counter = None
 
     def fetch(session: Session) -> tuple[Sequence[Any], list[tuple[str, dict[Any, Any]]]]:
         found = session.scalars(stmt.offset(offset).limit(limit + 1)).all()
@@ -134,11 +143,18 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     nodes = [convert(r) for r in rows] if convert else rows
     edges = [Edge(node=n, cursor=encode_cursor(offset + i)) for i, n in enumerate(nodes)]
 
-    async def count() -> int:
+    def count_rows(session: Session) -> int:
+        if counter is not None:
+            total = counter.total(session)
+            if total is not None:
+                return total
         # A subquery keeps the ORM entity, so row scopes apply to the count
         # (a Core select over the table would bypass with_loader_criteria).
         count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
-        return int(await context.run(lambda s: s.execute(count_stmt).scalar_one()))
+        return int(session.execute(count_stmt).scalar_one())
+
+    async def count() -> int:
+        return int(await context.run(count_rows))
 
     return Connection(
         edges=edges,
@@ -151,3 +167,15 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
         ),
         _count=count,
     )
+
+
+def _unfiltered(stmt: Select[Any], model: type) -> bool:
+    """Whether ``stmt`` selects every row of ``model`` (before row scopes): one entity, one FROM,
+    no ``WHERE``, ``GROUP BY``, ``HAVING``, ``DISTINCT``, ``LIMIT`` or ``OFFSET``."""
+    descriptions = stmt.column_descriptions
+    if len(descriptions) != 1 or descriptions[0].get("entity") is not model:
+        return False
+    froms = stmt.get_final_froms()
+    return (stmt.whereclause is None and len(froms) == 1 and froms[0] is model.__table__
+            and not stmt._group_by_clauses and not stmt._having_criteria and not stmt._distinct
+            and stmt._limit_clause is None and stmt._offset_clause is None and not stmt._setup_joins)

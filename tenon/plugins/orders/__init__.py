@@ -9,10 +9,12 @@ from .errors import CreditLimitExceeded, OverShipment
 from .events import SalesOrderStateChanged
 from .models import (
     OPEN_STATES,
+    SALES_ORDER_COUNTER,
     STATES,
     Customer,
     Region,
     SalesOrder,
+    SalesOrderCount,
     SalesOrderLine,
     SalesOrderStateChange,
 )
@@ -34,8 +36,8 @@ from .services.shipping import ship_sales_order
 from .workflows import SALES_ORDER
 
 __all__ = [
-    "OPEN_STATES", "ORIGIN_TYPE", "SALES_ORDER", "STATES", "STATE_CHANGED",
-    "CreditLimitExceeded", "Customer", "OverShipment", "Region", "SalesOrder", "SalesOrderLine",
+    "OPEN_STATES", "ORIGIN_TYPE", "SALES_ORDER", "SALES_ORDER_COUNTER", "STATES", "STATE_CHANGED",
+    "CreditLimitExceeded", "Customer", "OverShipment", "Region", "SalesOrder", "SalesOrderCount", "SalesOrderLine",
     "SalesOrderStateChange", "SalesOrderStateChanged",
     "cancel_sales_order", "close_sales_order", "confirm_sales_order", "create_customer", "create_region",
     "create_sales_order", "delivery_cycle_time", "get_customer", "get_sales_order", "mark_in_production",

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tenon.core.counters import RowCounter
 from tenon.core.db import Base, IdMixin, Money, Quantity, Record, utcnow
 
 # --------------------------------------------------------------------------- vocabularies
@@ -145,4 +147,20 @@ class SalesOrderStateChange(IdMixin, Base):
     __table_args__ = (Index("ix_orders_sales_order_state_change_to_at", "to_state", "at"),)
 
 
-MODELS = [Region, Customer, SalesOrder, SalesOrderLine, SalesOrderStateChange]
+class SalesOrderCount(Base):
+    """The maintained number of sales orders per region (``totalCount`` of the unfiltered
+    ``salesOrders`` list, summed over the reader's regions): ``slots`` rows per region, each
+    change added to a random one, so concurrent orders of one region rarely wait on each other.
+    Maintained in the transaction of every insert and delete (:data:`SALES_ORDER_COUNTER`)."""
+
+    __tablename__ = "orders_sales_order_count"
+    region_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+#: Sales orders counted per region; the region row scope reads only ``region_code``, so the
+#: same criterion over these rows selects exactly the counts of the orders a reader may see.
+SALES_ORDER_COUNTER = RowCounter(model=SalesOrder, counter=SalesOrderCount, keys=("region_code",)).install()
+
+MODELS = [Region, Customer, SalesOrder, SalesOrderLine, SalesOrderStateChange, SalesOrderCount]

@@ -21,7 +21,7 @@ from tenon.graphql.relay import Connection, OrderDirection, apply_order, paginat
 
 from .. import reports
 from ..services import customers, regions, sales_orders
-from ..models import Customer, Region, SalesOrder
+from ..models import SALES_ORDER_COUNTER, Customer, Region, SalesOrder
 from ._common import After, First, IdArg, _id
 from .types.customers import CustomerType
 from .types.enums import SalesOrderState
@@ -118,8 +118,10 @@ class Query:
             stmt = stmt.where(SalesOrder.requested_date < f.requested_before)
         if f.requested_from is not None:
             stmt = stmt.where(SalesOrder.requested_date >= f.requested_from)
+        # unfiltered: totalCount from the maintained per-region counter (paginate checks that
+        # nothing narrowed the list, custom-field criteria included; otherwise it counts rows)
         return await paginate(info.context, stmt, first=first, after=after, convert=SalesOrderType.from_model,
-                              prefetch=selected(info, SALES_ORDER_PREFETCH))
+                              prefetch=selected(info, SALES_ORDER_PREFETCH), counter=SALES_ORDER_COUNTER)
 
     @strawberry.field(description="A sales order by id (NOT_FOUND outside your regions).",
                       extensions=allowed("orders.sales_order", "read"))
