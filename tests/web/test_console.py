@@ -41,7 +41,12 @@ def state_counts(live, token, page, region=None) -> dict[str, int]:
 
 
 def progress(live, token) -> list[dict]:
-    return live.gql("{ orderProgress(first: 100) { nodes { number regionCode overdue } } }", token=token)["orderProgress"]["nodes"]
+    return live.gql("{ orderProgress(first: 100) { nodes { number regionCode overdue order { customer { name } } } } }",
+                    token=token)["orderProgress"]["nodes"]
+
+
+def region_names(live, token) -> dict[str, str]:
+    return {r["code"]: r["name"] for r in live.gql("{ regions(first: 100) { nodes { code name } } }", token=token)["regions"]["nodes"]}
 
 
 def test_sign_in_and_each_dashboard_shows_the_graphql_figures(live_demo, open_context):
@@ -63,6 +68,9 @@ def test_sign_in_and_each_dashboard_shows_the_graphql_figures(live_demo, open_co
     rows = table(page, "order-progress")
     answer = progress(live_demo, admin)
     assert set(rows) == {r["number"] for r in answer}
+    names = region_names(live_demo, admin)  # the table names the region and the customer
+    assert {n: (v["customer"], v["regionCode"]) for n, v in rows.items()} == {
+        r["number"]: (r["order"]["customer"]["name"], names[r["regionCode"]]) for r in answer}
     late = {r["number"] for r in answer if r["overdue"]}
     assert late and int(page.inner_text("[data-testid=kpi-late] .kpi-value")) == len(late)
     order = page.eval_on_selector_all("table[data-testid=order-progress] tbody tr", "rs => rs.map(r => r.dataset.key)")
@@ -119,7 +127,8 @@ def test_a_sales_rep_sees_only_her_region(live_demo, open_context):
     answer = progress(live_demo, rep)
     assert set(rows) == {r["number"] for r in answer}
     east = {"east", "jiangsu", "shanghai", "zhejiang"}
-    assert rows and {r["regionCode"] for r in rows.values()} <= east
+    names = region_names(live_demo, admin)
+    assert rows and {r["regionCode"] for r in rows.values()} <= {names[c] for c in east}
     # GraphiQL-free check that the region filter is offered but cannot widen the scope
     page.goto(f"{live_demo.base}/#/mrp/capacity")
     page.wait_for_selector("[data-testid=gone]")
@@ -319,6 +328,8 @@ def test_an_inspector_records_a_final_inspection_from_the_page(live_demo, open_c
         "code": "QP-WEB-1", "name": "Web final", "stage": "FINAL", "productId": pid, "sampling": {"method": "FIRST_N", "value": "2"},
         "items": [{"code": "DIA", "name": "Diameter", "kind": "MEASUREMENT", "nominal": "25.00", "lowerTolerance": "-0.05",
                    "upperTolerance": "0.05", "unit": "mm", "decimals": 2},
+                  {"code": "FLAT", "name": "Flatness", "kind": "MEASUREMENT", "nominal": "0", "upperTolerance": "0.08",
+                   "unit": "mm", "decimals": 2},
                   {"code": "VIS", "name": "Visual", "kind": "PASS_FAIL"}]}}, admin)["inspectionPlanCreate"]["id"]
     insp = live_demo.gql("mutation($i: InspectionCreateInput!) { inspectionCreate(input: $i) { id number sampleSize } }",
                          {"i": {"stage": "FINAL", "productId": pid, "quantity": "20", "planId": plan}}, admin)["inspectionCreate"]
@@ -330,7 +341,11 @@ def test_an_inspector_records_a_final_inspection_from_the_page(live_demo, open_c
     sign_in(page, live_demo.base, "qc_chen", "qc_chen-demo")
     page.goto(f"{live_demo.base}/#/qc/inspections")
     page.click(f"[data-testid=inspection-list] button[data-number='{insp['number']}']")
-    assert "24.95" in page.inner_text("[data-testid=limits-DIA]") and "25.05" in page.inner_text("[data-testid=limits-DIA]")
+    assert "24.95 … 25.05 mm" in page.inner_text("[data-testid=limits-DIA]")
+    assert "≤ 0.08 mm" in page.inner_text("[data-testid=limits-FLAT]")  # one-sided: no lower limit shown as "–"
+    page.fill("input[name=v-FLAT-1]", "0.03")
+    page.fill("input[name=v-FLAT-2]", "0.08")
+    assert page.get_attribute("[data-testid=v-FLAT-2-verdict]", "data-ok") == "true"  # the limit itself is in tolerance
     page.fill("input[name=v-DIA-1]", "25.02")
     page.fill("input[name=v-DIA-2]", "25.09")
     assert page.get_attribute("[data-testid=v-DIA-1-verdict]", "data-ok") == "true"
@@ -347,7 +362,8 @@ def test_an_inspector_records_a_final_inspection_from_the_page(live_demo, open_c
     got = live_demo.gql(INSPECTION, {"id": insp["id"]}, admin)["inspection"]
     assert (got["state"], got["missingValues"], got["photos"]) == ("FAILED", 0, [{"filename": "burr.png"}])
     assert sorted((r["itemCode"], r["sampleNo"], r["measured"] and float(r["measured"]), r["passed"]) for r in got["results"]) == [
-        ("DIA", 1, 25.02, True), ("DIA", 2, 25.09, False), ("VIS", 1, None, True), ("VIS", 2, None, True)]
+        ("DIA", 1, 25.02, True), ("DIA", 2, 25.09, False), ("FLAT", 1, 0.03, True), ("FLAT", 2, 0.08, True),
+        ("VIS", 1, None, True), ("VIS", 2, None, True)]
     assert got["nonconformance"]["number"] in shown
     assert page.get_attribute("[data-testid=v-DIA-2-verdict]", "data-ok") == "false"  # qc's verdict, after recording
 

@@ -5,7 +5,7 @@ import { html, render, useQuery, useParams, Filters, Figures, ChartView, Kpi, Pa
 
 export const messages = {
   en: {
-    "orders.byState": "Orders by state (requested delivery in the period)", "orders.count": "Orders", "orders.state": "State", "orders.region": "Region",
+    "orders.byState": "Orders by state (requested delivery in the period)", "orders.count": "Orders", "orders.state": "State", "orders.region": "Region", "orders.customer": "Customer",
     "orders.lateFirst": "Open orders today: late and at-risk first", "orders.number": "Order", "orders.requested": "Requested",
     "orders.complete": "Complete %", "orders.status": "Status", "orders.late": "Late", "orders.atRisk": "At risk",
     "orders.onTrack": "On track", "orders.open": "Open orders", "orders.cycleTrend": "Delivery cycle time trend (days, by week)",
@@ -15,7 +15,7 @@ export const messages = {
     "state.PARTIALLY_SHIPPED": "Partially shipped", "state.SHIPPED": "Shipped", "state.DONE": "Done", "state.CANCELLED": "Cancelled",
   },
   "zh-CN": {
-    "orders.byState": "各状态订单数（要求交期在所选期间）", "orders.count": "订单数", "orders.state": "状态", "orders.region": "区域",
+    "orders.byState": "各状态订单数（要求交期在所选期间）", "orders.count": "订单数", "orders.state": "状态", "orders.region": "区域", "orders.customer": "客户",
     "orders.lateFirst": "当前未结订单：延期与有风险的优先", "orders.number": "订单号", "orders.requested": "要求交期",
     "orders.complete": "完成 %", "orders.status": "情况", "orders.late": "已延期", "orders.atRisk": "有风险",
     "orders.onTrack": "正常", "orders.open": "未结订单", "orders.cycleTrend": "交付周期趋势（天，按周）",
@@ -43,7 +43,7 @@ export function progressQuery(from, to) {
   const trend = weeks(from, to < today() ? to : today()).map(([a, b], i) => `w${i}: deliveryCycleTime(from: "${a}", to: "${b}", region: $region) { from count averageDays }`).join("\n");
   return `query Progress($region: String, $asOf: Date) {
     ${states}
-    orderProgress(asOf: $asOf, regionCode: $region, first: 100) { totalCount nodes { orderId number state regionCode requestedDate percentComplete overdue } }
+    orderProgress(asOf: $asOf, regionCode: $region, first: 100) { totalCount nodes { orderId number state regionCode requestedDate percentComplete overdue order { customer { name } } } }
     total: deliveryCycleTime(from: "${from}", to: "${to}", region: $region) { count averageDays }
     ${trend}
   }`;
@@ -67,7 +67,8 @@ function Page() {
   const d = q.data;
   const byState = STATES.map((s) => ({ _key: s, state: t("state." + s), count: d[s.toLowerCase()].totalCount }));
   const rank = { late: 0, risk: 1, ok: 2 };
-  const rows = d.orderProgress.nodes.map((r) => ({ ...r, status: status(r, asOf), _key: r.number }))
+  const regionName = Object.fromEntries(regions.data ? regions.data.regions.nodes.map((r) => [r.code, r.name]) : []);
+  const rows = d.orderProgress.nodes.map((r) => ({ ...r, customer: r.order.customer ? r.order.customer.name : "–", status: status(r, asOf), _key: r.number }))
     .sort((a, b) => rank[a.status] - rank[b.status]).map((r) => ({ ...r, _class: r.status }));
   const late = rows.filter((r) => r.status === "late").length, risk = rows.filter((r) => r.status === "risk").length;
   const trend = Object.keys(d).filter((k) => /^w\d+$/.test(k)).sort((a, b) => +a.slice(1) - +b.slice(1)).map((k) => ({ _key: d[k].from, week: d[k].from, count: d[k].count, avg: d[k].averageDays }));
@@ -91,7 +92,8 @@ function Page() {
       <${Panel} wide title=${t("orders.lateFirst")} testid="panel-orders">
         <${Figures} testid="order-progress" rows=${rows} columns=${[
           { key: "status", label: t("orders.status"), format: (v) => html`<span class=${"badge " + v}>${label[v]}</span>` },
-          { key: "number", label: t("orders.number") }, { key: "regionCode", label: t("orders.region") },
+          { key: "number", label: t("orders.number") }, { key: "customer", label: t("orders.customer") },
+          { key: "regionCode", label: t("orders.region"), format: (v) => regionName[v] || v },
           { key: "state", label: t("orders.state"), format: (v) => t("state." + v) },
           { key: "requestedDate", label: t("orders.requested"), format: (v) => v || "–" },
           { key: "percentComplete", label: t("orders.complete"), format: (v) => fmt(v) }]}/>

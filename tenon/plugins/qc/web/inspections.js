@@ -102,7 +102,7 @@ function Record({ id, onBack }) {
     </div>
     ${items.map((it) => html`<div class="card" data-testid=${"item-" + it.code}>
       <strong>${it.code} · ${it.name}${it.required ? "" : " (optional)"}</strong>
-      ${it.kind === "MEASUREMENT" ? html`<small data-testid=${"limits-" + it.code}>${t("qi.nominal")} ${it.nominal ?? "–"} ${it.unit} · ${t("qi.limits")} ${it.lowerLimit ?? "–"} … ${it.upperLimit ?? "–"} ${it.unit}</small>` : null}
+      ${it.kind === "MEASUREMENT" ? html`<small data-testid=${"limits-" + it.code}>${t("qi.nominal")} ${it.nominal ?? "–"} ${it.unit} · ${t("qi.limits")} ${limits(it)} ${it.unit}</small>` : null}
       ${samples.map((n) => html`<label>${t("qi.sample", { n })}${cell(it, n)}</label>`)}
     </div>`)}
     ${msg ? html`<p class=${msg.error ? "error" : "notice"} role="status" data-testid="inspection-message">${msg.text}</p>` : null}
@@ -128,6 +128,15 @@ function Page() {
           <small>${t("qi.qty", { qty: fmt(i.quantity, 4), n: i.sampleSize })}${i.reinspection ? " · " + t("qi.reinspection") : ""}</small></button></li>`)}</ol>`
         : html`<p class="empty">${t("qi.none")}</p>`}`}
   </div>`;
+}
+
+// "24.95 … 25.05", or one side only: "≤ 2.0" (no lower tolerance), "≥ 0.5" (no upper one)
+function limits(it) {
+  const lo = it.lowerLimit ?? null, hi = it.upperLimit ?? null;
+  if (lo !== null && hi !== null) return `${lo} … ${hi}`;
+  if (hi !== null) return `≤ ${hi}`;
+  if (lo !== null) return `≥ ${lo}`;
+  return "–";
 }
 
 export default function mount(el) {
