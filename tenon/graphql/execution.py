@@ -91,6 +91,15 @@ def _close(session: Any) -> None:
     session.close()
 
 
+def _commit_and_close(session: Any) -> None:
+    # one thread hop for both (a hop costs about as much as a small statement); a failed commit
+    # is rolled back by the close
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
 class Transaction(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         ec = self.execution_context
@@ -122,6 +131,7 @@ class Transaction(SchemaExtension):
         info = session.info
         operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
         begin_unit(session, tenon, request_id=context.request_id, **operation)
+        closing = [False]  # the commit closes the session too (one hop)
         try:
             await context.run(self._authenticate, context)
             if ec.operation_type == OperationType.SUBSCRIPTION:
@@ -153,9 +163,11 @@ class Transaction(SchemaExtension):
             try:
                 if keyed:
                     await context.run(idempotency.remember, context.actor.user_id, context.idempotency_key, result.data)
-                await context.run(_commit)
+                closing[0] = True
+                await context.run(_commit_and_close)
             except Exception as exc:  # a failed commit must reach the client as an error
-                await context.run(_rollback)
+                if not closing[0]:
+                    await context.run(_rollback)
                 if keyed:
                     await idempotency.release(tenon.async_sessionmaker, context.actor.user_id, context.idempotency_key)
                 result.data = None
@@ -163,7 +175,8 @@ class Transaction(SchemaExtension):
                 return
             after_commit(info, getattr(context.server, "kick_outbox", None))
         finally:
-            await context.run(_close)
+            if not closing[0]:
+                await context.run(_close)
             release()
 
     @staticmethod
