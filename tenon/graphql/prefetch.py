@@ -13,7 +13,8 @@ scopes apply to every statement), and the nested resolvers answer those at once:
   :func:`tenon.graphql.relay.paginate`, which runs the batches of the fields the query selects
   (under ``nodes`` or ``edges { node }``, fragments included) right after the page's SELECT and
   primes the context with their results;
-* the field's resolver is a plain ``def`` returning :func:`load`: the primed value when there is
+* the field's resolver is a plain ``def`` returning ``PREFETCH.load(info, key, convert)``
+  (:func:`load`): the primed value when there is
   one, else an awaitable through the DataLoader (the same object outside a list page, e.g. a
   mutation's payload, or a key the page did not prime). graphql-core awaits what is awaitable, so
   one resolver serves both.
@@ -46,6 +47,10 @@ class Prefetch:
     batch: Callable[[Session, Sequence[Any]], Sequence[Any]]
     key: Callable[[Any], Any]
 
+    def load(self, info: Info, key: Any, convert: Callable[[Any], Any] | None = None) -> Any:
+        """:func:`load` through this prefetch's DataLoader: the body of the field's resolver."""
+        return load(info, self.loader, self.batch, key, convert)
+
     def run(self, session: Session, rows: Iterable[Any]) -> dict[Any, Any]:
         keys = list(dict.fromkeys(k for k in map(self.key, rows) if k is not None))
         if not keys:
@@ -76,15 +81,15 @@ def node_fields(info: Info) -> set[str]:
     return out
 
 
-def selected(info: Info, declared: Mapping[str, Prefetch | Sequence[Prefetch]]) -> list[Prefetch]:
-    """The prefetches of ``declared`` (GraphQL field name -> prefetch or prefetches) that the query
-    selects on the page's nodes; pass the result as ``paginate(..., prefetch=...)``."""
+def selected(info: Info, declared: Mapping[str, Prefetch]) -> list[Prefetch]:
+    """The prefetches of ``declared`` (GraphQL field name -> prefetch; fields served by one loader
+    share it) that the query selects on the page's nodes, each loader once; pass the result as
+    ``paginate(..., prefetch=...)``."""
     wanted = node_fields(info)
     out: dict[str, Prefetch] = {}
     for name, p in declared.items():
         if name in wanted:
-            for one in (p if isinstance(p, Sequence) else (p,)):
-                out.setdefault(one.loader, one)
+            out.setdefault(p.loader, p)
     return list(out.values())
 
 

@@ -12,7 +12,7 @@ from strawberry.types import Info
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import NotFound
 from tenon.graphql.permissions import allowed
-from tenon.graphql.prefetch import Prefetch, load, selected
+from tenon.graphql.prefetch import Prefetch, selected
 from tenon.graphql.relay import Connection, paginate
 
 from . import services
@@ -81,11 +81,11 @@ class OrderType:
     # plain resolvers: loaded with the page by ``orders`` (ORDER_PREFETCH), else through the DataLoader
     @strawberry.field(description="The ordering customer, or null when the reader may not see it.")
     def customer(self, info: Info) -> CustomerType | None:
-        return load(info, "scopeplug.customer_by_id", services.customers_by_id, self.customer_pk, _customer)
+        return ORDER_PREFETCH["customer"].load(info, self.customer_pk, _customer)
 
     @strawberry.field(description="The ordered item.")
     def item(self, info: Info) -> ItemType | None:
-        return load(info, "scopeplug.item_by_id", services.items_by_id, self.item_pk, _item)
+        return ORDER_PREFETCH["item"].load(info, self.item_pk, _item)
 
 
 def _customer(row: Any) -> CustomerType | None:

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from tenon.core.db import utcnow
 from tenon.core.errors import NotFound
-from tenon.graphql.prefetch import Prefetch, load
+from tenon.graphql.prefetch import Prefetch
 from tenon.plugins.stock import ProductType, load_product
 
 from ... import reports
@@ -138,12 +138,11 @@ class SalesOrderType:
     # customer, lines, totalAmount and progress are plain resolvers: ``salesOrders`` loads them with
     # the page (SALES_ORDER_PREFETCH), anywhere else they go through the DataLoaders
     def _with_lines(self, info: Info, convert: Any) -> Any:
-        return load(info, "orders.lines_by_order", _lines_by_order, self._id, convert)
+        return LINES.load(info, self._id, convert)
 
     @strawberry.field(description="The customer.")
     def customer(self, info: Info) -> CustomerType | None:
-        return load(info, "orders.customer_by_id", _by_ids(Customer), self._customer_id,
-                    lambda c: CustomerType.from_model(c) if c else None)
+        return CUSTOMER.load(info, self._customer_id, lambda c: CustomerType.from_model(c) if c else None)
 
     @strawberry.field(description="The lines, by position.")
     def lines(self, info: Info) -> list[SalesOrderLineType]:
@@ -173,12 +172,11 @@ class SalesOrderType:
             reports.progress_of(self._model, rows, day)))
 
 
+CUSTOMER = Prefetch("orders.customer_by_id", _by_ids(Customer), lambda m: m.customer_id)
+LINES = Prefetch("orders.lines_by_order", _lines_by_order, lambda m: m.id)
+
 #: the nested fields ``salesOrders`` loads with its page when the query selects them
-SALES_ORDER_PREFETCH = {
-    "customer": Prefetch("orders.customer_by_id", _by_ids(Customer), lambda m: m.customer_id),
-    **{name: Prefetch("orders.lines_by_order", _lines_by_order, lambda m: m.id)
-       for name in ("lines", "totalAmount", "progress")},
-}
+SALES_ORDER_PREFETCH = {"customer": CUSTOMER, "lines": LINES, "totalAmount": LINES, "progress": LINES}
 
 
 # Types this module names in annotations; imported last, as they name this module's types too.
