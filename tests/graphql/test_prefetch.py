@@ -9,6 +9,7 @@ object at a time. The row scope applies to both (the page's loads run in its ses
 import pytest
 from scopeplug.testdata import ScopeSite
 from tenon.core.testing import count_statements
+from tenon.graphql.context import Context
 
 FIELDS = "number amount customer { code name } item { code name }"
 ONE = f"query($id: ID!) {{ order(id: $id) {{ id {FIELDS} }} }}"
@@ -60,3 +61,22 @@ def test_the_page_and_its_nested_fields_cost_one_statement_each(site):
     with count_statements(site.app) as statements:
         client.ok("{ orders(first: 100) { nodes { number } } }")
     assert len(statements) == 2, statements  # nothing loaded that the query did not select
+
+
+def test_the_page_answers_its_nested_fields_without_the_dataloaders(site, monkeypatch):
+    """What makes a page cheap: its ``customer`` and ``item`` come from what it loaded, not from one
+    DataLoader call per object; the one-object query still uses the DataLoaders."""
+    used: list[str] = []
+    batch = Context.batch
+
+    def spy(self, name, fn):
+        used.append(name)
+        return batch(self, name, fn)
+
+    monkeypatch.setattr(Context, "batch", spy)
+    client = site["manager"]
+    nodes = _nodes(client.ok(SPELLINGS["fragments"]))
+    assert len(nodes) == 6 and all(n["customer"] and n["item"] for n in nodes)
+    assert used == []
+    client.ok(ONE, {"id": nodes[0]["id"]})
+    assert sorted(set(used)) == ["scopeplug.customer_by_id", "scopeplug.item_by_id"]

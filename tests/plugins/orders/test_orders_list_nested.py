@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tenon.core.testing import count_statements
+from tenon.graphql.context import Context
 
 from .helpers import create_order, line, orders_site
 
@@ -20,16 +21,22 @@ PAGE = f"query($n: Int!) {{ salesOrders(first: $n) {{ nodes {{ id {FIELDS} }} }}
 ONE = f"query($id: ID!) {{ salesOrder(id: $id) {{ id {FIELDS} }} }}"
 
 
-def test_the_page_answers_what_each_order_answers(make_app, make_client):
+def test_the_page_answers_what_each_order_answers(make_app, make_client, monkeypatch):
     site = orders_site(make_app, make_client)
     ids = site.ids
     for n in range(6):
         create_order(site["rep_east"], ids["C-ZJ"], [line(ids["BD-01"], n + 1), line(ids["CP-02"], 2, "7.5")])
     create_order(site["rep_south"], ids["C-SOUTH"], [line(ids["CP-02"], 3)])
+    used: list[str] = []  # DataLoaders the resolvers went through
+    batch = Context.batch
+    monkeypatch.setattr(Context, "batch", lambda self, name, fn: used.append(name) or batch(self, name, fn))
     for user, count in (("rep_east", 6), ("salesmgr", 7)):
         client = site[user]
+        used.clear()
         nodes = client.ok(PAGE, {"n": 50})["salesOrders"]["nodes"]
         assert len(nodes) == count
+        # the page answered customer, lines, totalAmount and progress from what it loaded
+        assert "orders.customer_by_id" not in used and "orders.lines_by_order" not in used, used
         for node in nodes:
             assert node == client.ok(ONE, {"id": node["id"]})["salesOrder"]
         with count_statements(site.app) as few:
