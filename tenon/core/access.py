@@ -112,15 +112,28 @@ class RowScope:
         return getattr(model, self.column).in_(values)
 
 
+def _matching(enforcer: casbin.Enforcer, actor: Actor, obj: str, act: str) -> list[list[str]]:
+    out = []
+    for p in enforcer.get_implicit_permissions_for_user(actor.subject):
+        _role, pobj, pact, *rest = p
+        if pobj in ("*", obj) and pact in ("*", act):
+            out.append([_role, pobj, pact, rest[0] if rest else "*"])
+    return out
+
+
 class AccessControl:
     """One per app: the Casbin enforcer over the site database plus the declared row scopes."""
 
     def __init__(self, engine: Engine, scopes: Iterable[RowScope] = ()) -> None:
         self._engine = engine
         self._lock = threading.Lock()
-        self._enforcer: casbin.Enforcer | None = None
-        self._version: int | None = None
-        self._cache: dict[tuple[str, str, str], frozenset[str] | None] = {}
+        # What is loaded, swapped as one tuple (never mutated in place but for the caches): the
+        # enforcer, its policy version, the scope names and the decisions per (subject, obj, act).
+        # A reader takes the tuple once, so a reload in another thread can never pair one
+        # enforcer's answers with another's cache. Policies change only through the database and a
+        # version bump (``add_policy_lines`` ...), which reloads: nothing else edits the enforcer.
+        self._loaded: tuple[casbin.Enforcer | None, int | None, dict[tuple[str, str, str], frozenset[str] | None],
+                            dict[tuple[str, str, str], bool]] = (None, None, {}, {})
         self.scopes: dict[type, list[RowScope]] = {}
         for s in scopes:
             self.scopes.setdefault(s.model, []).append(s)
@@ -133,23 +146,27 @@ class AccessControl:
     def reload(self, version: int | None = None) -> None:
         enforcer = self._build()
         with self._lock:
-            self._enforcer, self._version, self._cache = enforcer, version, {}
+            self._loaded = (enforcer, version, {}, {})
 
     @property
     def version(self) -> int | None:
-        return self._version
+        return self._loaded[1]
 
     def ensure_version(self, version: int) -> None:
         """Reload when the database holds newer policies than this worker."""
-        if self._enforcer is None or self._version != version:
+        enforcer, loaded_version, _scopes, _decisions = self._loaded
+        if enforcer is None or loaded_version != version:
             self.reload(version)
+
+    def _current(self) -> tuple[casbin.Enforcer, int | None, dict[tuple[str, str, str], frozenset[str] | None],
+                                dict[tuple[str, str, str], bool]]:
+        if self._loaded[0] is None:
+            self.reload()
+        return self._loaded  # type: ignore[return-value]
 
     @property
     def enforcer(self) -> casbin.Enforcer:
-        if self._enforcer is None:
-            self.reload()
-        assert self._enforcer is not None
-        return self._enforcer
+        return self._current()[0]
 
     def row_scopes_for(self, obj: str) -> list[RowScope]:
         return [s for scopes in self.scopes.values() for s in scopes if s.obj == obj]
@@ -158,7 +175,14 @@ class AccessControl:
     def can(self, actor: Actor, obj: str, act: str) -> bool:
         if actor.system:
             return True
-        return bool(self.enforcer.enforce(actor.subject, obj, act))
+        enforcer, _version, _scopes, decisions = self._current()
+        key = (actor.subject, obj, act)
+        decision = decisions.get(key)
+        if decision is None:
+            # the matcher is evaluated per call (simpleeval over every policy line): about 0.3 ms,
+            # asked several times per request; the answer only changes with the policy version
+            decision = decisions[key] = bool(enforcer.enforce(*key))
+        return decision
 
     def roles(self, actor: Actor) -> list[str]:
         if actor.system:
@@ -167,30 +191,26 @@ class AccessControl:
 
     def matching_policies(self, actor: Actor, obj: str, act: str) -> list[list[str]]:
         """The policy lines (``[role, obj, act, scope]``) that allow ``act`` on ``obj``."""
-        out = []
-        for p in self.enforcer.get_implicit_permissions_for_user(actor.subject):
-            _role, pobj, pact, *rest = p
-            if pobj in ("*", obj) and pact in ("*", act):
-                out.append([_role, pobj, pact, rest[0] if rest else "*"])
-        return out
+        return _matching(self.enforcer, actor, obj, act)
 
     def scope_names(self, actor: Actor, obj: str, act: str = "read") -> frozenset[str] | None:
         """``None`` for every row, else the scope names that apply (empty: no row)."""
         if actor.system:
             return None
+        enforcer, _version, cache, _decisions = self._current()
         key = (actor.subject, obj, act)
-        if key in self._cache:
-            return self._cache[key]
+        if key in cache:
+            return cache[key]
         names: set[str] = set()
         result: frozenset[str] | None = frozenset()
-        for _role, _o, _a, scope in self.matching_policies(actor, obj, act):
+        for _role, _o, _a, scope in _matching(enforcer, actor, obj, act):
             if scope in ("*", ""):
                 result = None
                 break
             names.add(scope)
         else:
             result = frozenset(names)
-        self._cache[key] = result
+        cache[key] = result
         return result
 
     def criteria_for(self, actor: Actor, act: str = "read", obj: str | None = None) -> dict[type, ColumnElement[bool]]:
@@ -362,6 +382,8 @@ def check_roles(session: Session, roles: Iterable[str]) -> None:
 
 def bump_version(session: Session, key: str = POLICY_VERSION_KEY) -> int:
     """Increase a version counter in ``core_setting``: policies (default) or the plugin set; see ``site_versions``."""
+    if key == PLUGINS_VERSION_KEY:
+        session.info.pop("tenon.plugins_version", None)  # read at sign-in, no longer current (tenon.core.sequences)
     setting = session.get(Setting, key, with_for_update=True)
     if setting is None:
         setting = Setting(key=key, value=1)
