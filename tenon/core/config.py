@@ -63,6 +63,7 @@ from tenon.core.db import current_actor, utcnow
 from tenon.core.errors import InvalidState, NotFound, ValidationError
 from tenon.core.events import Event, publish
 from tenon.core.models import CasbinRule, ConfigChange, ConfigVersion, InstalledPlugin, SequenceDef, Setting
+from tenon.core.sequences import SITE_VERSION_KEY
 from tenon.core.workflow import Transition, Workflow
 
 if TYPE_CHECKING:
@@ -255,6 +256,7 @@ def _sequences_apply(session: Session, items: Items) -> None:
         item = items.get(row.code)
         if item is not None:  # a sequence belongs to its plugin: configuration changes it, never removes it
             row.prefix, row.date_format, row.padding = item["prefix"], item["date_format"], item["padding"]
+    session.info.pop(SITE_VERSION_KEY, None)  # no number in this unit from a cached definition
     session.flush()
 
 

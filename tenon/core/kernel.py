@@ -118,6 +118,12 @@ class Tenon:
         return self.hooks.config_kinds()
 
     @functools.cached_property
+    def sequence_definitions(self) -> dict[str, Any]:
+        """Numbering definitions read by requests, ``{code: (plugin-set version, definition)}``
+        (:func:`tenon.core.sequences.next_number`): valid only under the version they were read at."""
+        return {}
+
+    @functools.cached_property
     def models_by_plugin(self) -> dict[str, list[type]]:
         """``{plugin: [model, ...]}`` (``tenon_models``), computed once per plugin set."""
         return self.hooks.models()

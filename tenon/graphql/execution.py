@@ -32,6 +32,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from tenon.core import auth
+from tenon.core.sequences import SITE_VERSION_KEY
 from tenon.core.uow import after_commit, begin_unit, bind_actor
 from tenon.graphql import idempotency
 from tenon.graphql.cost import statement_timeout_ms
@@ -183,8 +184,9 @@ class Transaction(SchemaExtension):
     def _authenticate(session: Any, context: Any) -> None:
         tenon = context.tenon
         # one statement: the token's actor, the policy version (and on PostgreSQL the statement timeout)
-        actor, (version, _plugins) = auth.sign_in(session, context.token,
-                                                  statement_timeout_ms=statement_timeout_ms(session, tenon.site))
+        actor, (version, plugins) = auth.sign_in(session, context.token,
+                                                 statement_timeout_ms=statement_timeout_ms(session, tenon.site))
+        session.info[SITE_VERSION_KEY] = plugins  # lets the unit use what is cached under this version
         if tenon.access.version != version:
             tenon.access.ensure_version(version)
         if context.token:

@@ -15,7 +15,7 @@ from tenon.core.config import ConfigKind
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import ValidationError
 from tenon.core.models import Setting
-from tenon.core.sequences import SequenceSpec
+from tenon.core.sequences import SequenceSpec, next_number
 from tenon.graphql.permissions import allowed
 
 STORE = "cfgplug.labels"
@@ -91,6 +91,14 @@ class CfgPlug:
         fields["cfgplug_count"] = strawberry.field(resolver=_resolver(str(len(labels))), description="How many.",
                                                    extensions=allowed("cfgplug.label", "read"))
         query = strawberry.type(type("CfgplugQuery", (), fields))
-        return SchemaContribution(query=query)
+        return SchemaContribution(query=query, mutation=CfgplugMutation)
+
+
+@strawberry.type
+class CfgplugMutation:
+    @strawberry.mutation(description="Take the next ticket number (sequence cfgplug.ticket).",
+                         extensions=allowed("cfgplug.label", "read"))
+    async def cfgplug_ticket(self, info: strawberry.Info) -> str:
+        return await info.context.run(lambda session: next_number(session, "cfgplug.ticket"))
 
 

@@ -159,6 +159,33 @@ def test_rollback_is_one_step_and_never_rewrites(cfg_site, make_client):
     assert approver.error(ROLLBACK, {"n": 99})["extensions"]["code"] == "NOT_FOUND"
 
 
+def test_a_published_sequence_numbers_the_next_document_in_every_worker(cfg_site, make_client):
+    """A worker keeps what it read of a sequence definition under the plugin-set version, which every
+    published change bumps: its next request numbers with the new definition, and until then a
+    request takes a number in one statement."""
+    from cfgplug import CfgPlug
+
+    from tenon.core.kernel import Tenon
+    from tenon.core.testing import count_statements
+
+    app, admin, author, approver = cfg_site()
+    worker = Tenon(app.site, extra_plugins=[CfgPlug()])
+    other = make_client(worker, author.token)
+    ticket = "mutation { cfgplugTicket }"
+    assert other.ok(ticket) == {"cfgplugTicket": "T-0001"}
+    with count_statements(worker) as statements:
+        assert other.ok(ticket) == {"cfgplugTicket": "T-0002"}
+    assert not [s for s in statements if "core_sequence_def" in s], statements
+    author.ok(SET, {"kind": "core.sequence", "key": "cfgplug.ticket",
+                    "item": {"prefix": "Q-", "date_format": "", "padding": 6}})
+    author.ok(PUBLISH, {"m": "Q tickets"})
+    assert other.ok(ticket) == {"cfgplugTicket": "Q-000003"}
+    assert author.ok(ticket) == {"cfgplugTicket": "Q-000004"}
+    approver.ok(ROLLBACK, {"n": 1})
+    assert other.ok(ticket) == {"cfgplugTicket": "T-0005"}
+    worker.dispose()
+
+
 def test_approval_rules_come_from_a_site_setting_that_itself_needs_approval(cfg_site):
     app, admin, author, approver = cfg_site()
     # a new label needs approval by the kind's default (only label-only changes do not)
