@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -41,6 +42,10 @@ OPEN_STATES = ("confirmed", "in_production", "ready", "partially_shipped")
 #: States from which stock may be shipped against the order.
 SHIPPABLE_STATES = OPEN_STATES
 PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+#: The partial index of open orders in the order progress dashboard's order.
+PROGRESS_INDEX = "ix_orders_sales_order_open_progress"
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -105,6 +110,13 @@ class SalesOrder(Record, Base):
         CheckConstraint(f"priority IN ({_in(PRIORITIES)})", name="priority"),
         # the scoped list is "WHERE region_code IN (...) ORDER BY id": one index serves both
         Index("ix_orders_sales_order_region_code_id", "region_code", "id"),
+        # the order progress dashboard: open orders in the order it lists them (undated last), so
+        # a page reads its rows off the index instead of sorting every open order
+        # (tenon.plugins.orders.reports.order_progress_query; the state list is rendered inline there,
+        # which lets both databases match this partial index)
+        Index(PROGRESS_INDEX, text("(requested_date IS NULL)"), "requested_date", "id",
+              postgresql_where=text(f"state IN ({_in(OPEN_STATES)})"),
+              sqlite_where=text(f"state IN ({_in(OPEN_STATES)})")),
     )
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from tenon.core.errors import ValidationError
-from .models import OPEN_STATES, SalesOrder, SalesOrderLine, SalesOrderStateChange
+from .models import OPEN_STATES, PROGRESS_INDEX, SalesOrder, SalesOrderLine, SalesOrderStateChange
 from .services.regions import covered_region_codes, get_region
 
 ZERO = Decimal(0)
@@ -81,15 +81,22 @@ def progress_of(order: SalesOrder, lines: Sequence[SalesOrderLine], as_of: dt.da
     )
 
 
-def order_progress_query(as_of: dt.date, region_code: str | None = None) -> Select[Any]:
-    """Open orders, overdue first, then by requested date (undated last) and id."""
-    overdue_first = case((and_(SalesOrder.requested_date.is_not(None), SalesOrder.requested_date < as_of), 0),
-                         else_=1)
-    stmt = select(SalesOrder).where(SalesOrder.state.in_(OPEN_STATES))
+def order_progress_query(region_code: str | None = None) -> Select[Any]:
+    """Open orders, overdue first, then by requested date (undated last) and id.
+
+    "Overdue first" needs no term of its own: an overdue order is a dated one before ``as_of``, so
+    ascending dates already put every overdue order before the others. The order matches the
+    partial index ``ix_orders_sales_order_open_progress``, so a page is read off it; the states are
+    rendered inline (not bound) so both databases see that the index's condition holds. The day
+    overdue is judged against only matters per order (:func:`progress_of`)."""
+    states = [literal(state, literal_execute=True) for state in OPEN_STATES]
+    # SQLite's planner, without ANALYZE statistics (sites never gathered them), takes the
+    # single-column state index and sorts every open order: 200 ms at 200,000 orders, against 1 ms
+    stmt = (select(SalesOrder).where(SalesOrder.state.in_(states))
+            .with_hint(SalesOrder, f"INDEXED BY {PROGRESS_INDEX}", dialect_name="sqlite"))
     if region_code:
         stmt = stmt.where(SalesOrder.region_code.in_(covered_region_codes([region_code])))
-    return stmt.order_by(overdue_first, SalesOrder.requested_date.is_(None), SalesOrder.requested_date,
-                         SalesOrder.id)
+    return stmt.order_by(SalesOrder.requested_date.is_(None), SalesOrder.requested_date, SalesOrder.id)
 
 
 def lines_by_order(session: Session, order_ids: Sequence[int]) -> dict[int, list[SalesOrderLine]]:

@@ -138,7 +138,7 @@ class Query:
         first: First = None, after: After = None,
     ) -> Connection[OrderProgressType]:
         day = as_of or utcnow().date()
-        page = await paginate(info.context, reports.order_progress_query(day, region_code), first=first, after=after)
+        page = await paginate(info.context, reports.order_progress_query(region_code), first=first, after=after)
         orders: list[SalesOrder] = list(page.nodes)
         lines = await info.context.run(reports.lines_by_order, [o.id for o in orders])
         page.nodes = [OrderProgressType.from_progress(reports.progress_of(o, lines[o.id], day)) for o in orders]
