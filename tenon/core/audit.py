@@ -60,13 +60,28 @@ def create_key(site_dir: Path) -> Path:
     return path
 
 
+_KEY_FILES: dict[str, tuple[int, bytes | None]] = {}
+
+
 def site_key(site_dir: Path | None) -> bytes | None:
-    """The site's audit key: ``$TENON_AUDIT_KEY``, else ``audit.key`` in the site directory, else ``None``."""
+    """The site's audit key: ``$TENON_AUDIT_KEY``, else ``audit.key`` in the site directory, else ``None``.
+
+    The file is read again only when its modification time changes (a stat per commit, not a read)."""
     value = os.environ.get(KEY_ENV)
-    if not value and site_dir is not None:
-        path = Path(site_dir) / KEY_FILE
-        value = path.read_text(encoding="ascii").strip() if path.is_file() else None
-    return value.encode() if value else None
+    if value:
+        return value.encode()
+    if site_dir is None:
+        return None
+    path = os.path.join(site_dir, KEY_FILE)
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    cached = _KEY_FILES.get(path)
+    if cached is None or cached[0] != mtime:
+        text = Path(path).read_text(encoding="ascii").strip()
+        cached = _KEY_FILES[path] = (mtime, text.encode() if text else None)
+    return cached[1]
 
 
 def _session_key(session: Session) -> bytes | None:

@@ -22,6 +22,8 @@ from typing import Any
 
 from litestar import Litestar, get
 from litestar.datastructures import Headers, State
+from litestar.background_tasks import BackgroundTasks
+from litestar.di import Provide
 from litestar.response import Response
 from litestar.types import Scope
 from sqlalchemy import text
@@ -119,7 +121,17 @@ def _schema_controller(server: Server) -> Any:
         multipart_uploads_enabled=True,
     )
     controller.graphql_ide_html = graphiql_html()  # offline: vendored assets, the console's token
+    # strawberry provides each request's empty Response with sync_to_thread=True: a thread hop
+    # (anyio's worker, a task group, two loop wake-ups) per request to build an object
+    controller.dependencies = {**controller.dependencies,
+                               "response": Provide(_strawberry_response, sync_to_thread=False)}
     return controller
+
+
+def _strawberry_response() -> Response[Any]:
+    """The response strawberry's resolvers may set headers, cookies and a status on (the same
+    object its own ``response`` dependency makes)."""
+    return Response({}, background=BackgroundTasks([]))
 
 
 async def _follow_plugin_set(server: Server) -> None:
