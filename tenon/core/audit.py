@@ -29,7 +29,7 @@ from pathlib import Path
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import bindparam, event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from tenon.core.db import Base, utcnow
@@ -171,6 +171,16 @@ def _row_content(row: dict[str, Any]) -> dict[str, Any]:
         "actor", "operation", "request_id", "entity_type", "entity_id", "action", "changes")}}
 
 
+# Built once: a statement object keeps its cache key, so each commit skips building and keying them.
+_SETTINGS = Setting.__table__
+_HEAD = select(_SETTINGS.c.value).where(_SETTINGS.c.key == HEAD_KEY)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_HEAD_UPDATE = _SETTINGS.update().where(_SETTINGS.c.key == HEAD_KEY).values(value=bindparam("head"))
+_HEAD_INSERT = _SETTINGS.insert().values(key=HEAD_KEY, value=bindparam("head"))
+_ENTRIES_INSERT = AuditEntry.__table__.insert()
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
 @event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
     if not session.info.get("operation"):
@@ -179,18 +189,20 @@ def _write(session: Session) -> None:
     pending = session.info.pop("audit_pending", [])
     if not pending:
         return
-    # one writer at a time extends the chain: on PostgreSQL the head row is read FOR UPDATE (the
-    # first entry ever, with no head yet, takes an advisory lock instead); SQLite has one writer
-    head_stmt = select(Setting).where(Setting.key == HEAD_KEY).execution_options(populate_existing=True)
-    if session.get_bind().dialect.name == "postgresql":
-        head = session.scalars(head_stmt.with_for_update()).first()
+    # Core statements on the unit's connection: the head row is the audit's own bookkeeping and
+    # never an ORM object of the unit. One writer at a time extends the chain: on PostgreSQL the
+    # head row is read FOR UPDATE (the first entry ever, with no head yet, takes an advisory lock
+    # instead); SQLite has one writer
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        head = conn.execute(_HEAD_LOCKED).scalar()
         if head is None:
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-            head = session.scalars(head_stmt.with_for_update()).first()
+            conn.execute(_ADVISORY_LOCK, {"k": _LOCK_ID})
+            head = conn.execute(_HEAD_LOCKED).scalar()
     else:
-        head = session.scalars(head_stmt).first()
-    prev = head.value["hash"] if head is not None else GENESIS
-    count = head.value["count"] if head is not None else 0
+        head = conn.execute(_HEAD).scalar()
+    prev = head["hash"] if head is not None else GENESIS
+    count = head["count"] if head is not None else 0
     actor = session.info.get("actor")
     key = _session_key(session)
     now = utcnow().replace(microsecond=0)
@@ -204,13 +216,8 @@ def _write(session: Session) -> None:
         prev = row["hash"]
         count += 1
     # one INSERT for every entry of the unit (an executemany), on every backend
-    session.execute(insert(AuditEntry), rows)
-    value = {"hash": prev, "count": count}
-    if head is None:
-        session.add(Setting(key=HEAD_KEY, value=value))
-    else:
-        head.value = value
-    session.flush()
+    conn.execute(_ENTRIES_INSERT, rows)
+    conn.execute(_HEAD_INSERT if head is None else _HEAD_UPDATE, {"head": {"hash": prev, "count": count}})
     session.info.pop("audit_pending", None)
 
 
