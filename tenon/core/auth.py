@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import bindparam, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from tenon.core.access import (
@@ -155,6 +155,26 @@ def actor_for_token(session: Session, raw: str) -> Actor | None:
     return actor_of(user, token.id)
 
 
+def _version(key: str) -> Any:
+    return select(Setting.value).where(Setting.key == key).scalar_subquery()
+
+
+# Built once: a statement object keeps its cache key, so a request neither builds nor keys them.
+_SIGN_IN_COLUMNS = (_version(POLICY_VERSION_KEY), _version(PLUGINS_VERSION_KEY), Token.id, Token.revoked_at,
+                    Token.expires_at, User.id, User.username, User.attributes, User.active, Token.last_used_at)
+_TIMEOUT = func.set_config("statement_timeout", bindparam("timeout"), True)
+
+
+def _signing_in(*extra: Any) -> Any:
+    return (select(*_SIGN_IN_COLUMNS, *extra).join_from(Token, User, User.id == Token.user_id)
+            .where(Token.token_hash == bindparam("token_hash")))
+
+
+_SIGN_IN = _signing_in()
+_SIGN_IN_TIMEOUT = _signing_in(_TIMEOUT)
+_SET_TIMEOUT = select(_TIMEOUT)
+
+
 def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | None = None
             ) -> tuple[Actor | None, tuple[int, int]]:
     """What every request reads first, in one statement: the actor behind the bearer token ``raw``
@@ -162,24 +182,18 @@ def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | No
     :func:`actor_for_token`) and the site's ``(policy version, plugin-set version)``
     (:func:`tenon.core.access.site_versions`).
 
-    Nothing is cached between requests: a revoked token, a deactivated user or a changed policy
-    takes effect on the very next request in every worker; merging the reads only saves round trips.
+    Nothing read here is cached between requests: a revoked token, a deactivated user or a changed
+    policy takes effect on the very next request in every worker; merging the reads only saves
+    round trips. (What a worker keeps is keyed by the versions read here: Casbin's decisions by
+    the policy version, numbering definitions by the plugin-set version.)
 
     :param statement_timeout_ms: on PostgreSQL, also ``SET LOCAL statement_timeout`` for the
         transaction (``set_config(..., true)`` in the same statement).
     """
-    timeout = (func.set_config("statement_timeout", str(int(statement_timeout_ms)), True)
-               if statement_timeout_ms is not None else None)
+    timeout = {"timeout": str(int(statement_timeout_ms))} if statement_timeout_ms is not None else None
     if raw:
-        def version(key: str) -> Any:
-            return select(Setting.value).where(Setting.key == key).scalar_subquery()
-
-        columns = [version(POLICY_VERSION_KEY), version(PLUGINS_VERSION_KEY), Token.id, Token.revoked_at,
-                   Token.expires_at, User.id, User.username, User.attributes, User.active, Token.last_used_at]
-        row = session.execute(
-            select(*columns, *([timeout] if timeout is not None else []))
-            .join_from(Token, User, User.id == Token.user_id).where(Token.token_hash == token_hash(raw))
-        ).first()
+        params = {"token_hash": token_hash(raw), **(timeout or {})}
+        row = session.execute(_SIGN_IN if timeout is None else _SIGN_IN_TIMEOUT, params).first()
         if row is not None:
             policy, plugins, token_id, revoked_at, expires_at, user_id, username, attributes, active, last_used = row[:10]
             versions = (int(policy or 0), int(plugins or 0))
@@ -191,7 +205,7 @@ def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | No
             return Actor(user_id=user_id, username=username, attributes=dict(attributes or {}),
                          token_id=token_id), versions
     if timeout is not None:
-        session.execute(select(timeout))
+        session.execute(_SET_TIMEOUT, timeout)
     return None, site_versions(session)
 
 
