@@ -131,6 +131,10 @@ def tenon_plugin_uninstalling(session, app, plugin):
         from .integrations.mrp import release_all_holds
 
         release_all_holds(session)
+    elif plugin == "mrp":  # mrp leaves under qc: qc lets go of mrp's ids (a reinstall reuses them)
+        from .integrations.mrp import detach_from_mrp
+
+        detach_from_mrp(session)
 
 
 @hookimpl

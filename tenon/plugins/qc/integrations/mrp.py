@@ -20,12 +20,12 @@ imports ``tenon.plugins.mrp``.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tenon.plugins.mrp import WorkOrder, WorkOrderOperation, block_operation
 
-from ..models import Hold, Inspection
+from ..models import Hold, Inspection, InspectionPlan
 from ..services._common import all_rows, dec
 from ..services.holds import hold_finished
 from ..services.inspections import create_inspection
@@ -86,6 +86,23 @@ def release_next(session: Session, operation_id: int) -> None:
                                                          Inspection.held_operation_id.is_not(None))):
         insp.held_operation_id = None
     session.flush()
+
+
+def detach_from_mrp(session: Session) -> None:
+    """mrp is being uninstalled: its rows go with it, so nothing of qc may keep naming their ids.
+    A reinstalled mrp numbers from 1 again: a hold still naming work order 7 would be attached to
+    the new work order 7's final inspection and released by it, an inspection still naming
+    operation 3 would release the new operation 3's successor, and a plan bound to operation 3
+    would inspect whatever operation gets that id. Inspections and holds stay as records without
+    those references; a plan bound to an operation is deactivated and bound to none (a quality
+    manager binds it to an operation of the new routings)."""
+    session.execute(update(Inspection).values(work_order_id=None, operation_id=None, library_operation_id=None,
+                                              work_center_id=None, held_operation_id=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Hold).where(Hold.work_order_id.is_not(None)).values(work_order_id=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(InspectionPlan).where(InspectionPlan.operation_id.is_not(None))
+                    .values(operation_id=None, active=False).execution_options(synchronize_session=False))
 
 
 def release_all_holds(session: Session) -> int:
