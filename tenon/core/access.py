@@ -35,6 +35,7 @@ from sqlalchemy_adapter import Adapter
 
 from tenon.core.errors import ValidationError
 from tenon.core.models import CasbinRule, Setting
+from tenon.core.sequences import SITE_VERSION_KEY
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -383,7 +384,7 @@ def check_roles(session: Session, roles: Iterable[str]) -> None:
 def bump_version(session: Session, key: str = POLICY_VERSION_KEY) -> int:
     """Increase a version counter in ``core_setting``: policies (default) or the plugin set; see ``site_versions``."""
     if key == PLUGINS_VERSION_KEY:
-        session.info.pop("tenon.plugins_version", None)  # read at sign-in, no longer current (tenon.core.sequences)
+        session.info.pop(SITE_VERSION_KEY, None)  # read at sign-in, no longer current
     setting = session.get(Setting, key, with_for_update=True)
     if setting is None:
         setting = Setting(key=key, value=1)

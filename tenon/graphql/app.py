@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Litestar, get
-from litestar.datastructures import Headers, State
 from litestar.background_tasks import BackgroundTasks
+from litestar.datastructures import Headers, State
 from litestar.di import Provide
 from litestar.response import Response
 from litestar.types import Scope

@@ -52,6 +52,9 @@ def _in(values: tuple[str, ...]) -> str:
     return ",".join(f"'{v}'" for v in values)
 
 
+_OPEN = text(f"state IN ({_in(OPEN_STATES)})")  # the progress index's condition, on both databases
+
+
 # --------------------------------------------------------------------------- master data
 
 
@@ -116,8 +119,7 @@ class SalesOrder(Record, Base):
         # (tenon.plugins.orders.reports.order_progress_query; the state list is rendered inline there,
         # which lets both databases match this partial index)
         Index(PROGRESS_INDEX, text("(requested_date IS NULL)"), "requested_date", "id", "region_code",
-              postgresql_where=text(f"state IN ({_in(OPEN_STATES)})"),
-              sqlite_where=text(f"state IN ({_in(OPEN_STATES)})")),
+              postgresql_where=_OPEN, sqlite_where=_OPEN),
     )
 
 

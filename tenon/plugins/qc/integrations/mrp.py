@@ -20,7 +20,7 @@ imports ``tenon.plugins.mrp``.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from tenon.plugins.mrp import WorkOrder, WorkOrderOperation, block_operation
@@ -96,9 +96,10 @@ def detach_from_mrp(session: Session) -> None:
     would inspect whatever operation gets that id. Inspections and holds stay as records without
     those references; a plan bound to an operation is deactivated and bound to none (a quality
     manager binds it to an operation of the new routings)."""
-    session.execute(update(Inspection).values(work_order_id=None, operation_id=None, library_operation_id=None,
-                                              work_center_id=None, held_operation_id=None)
-                    .execution_options(synchronize_session=False))
+    mrp_ids = (Inspection.work_order_id, Inspection.operation_id, Inspection.library_operation_id,
+               Inspection.work_center_id, Inspection.held_operation_id)
+    session.execute(update(Inspection).where(or_(*(c.is_not(None) for c in mrp_ids)))
+                    .values({c: None for c in mrp_ids}).execution_options(synchronize_session=False))
     session.execute(update(Hold).where(Hold.work_order_id.is_not(None)).values(work_order_id=None)
                     .execution_options(synchronize_session=False))
     session.execute(update(InspectionPlan).where(InspectionPlan.operation_id.is_not(None))
