@@ -11,8 +11,8 @@ What it does (bounded; loopback only; stops by itself):
    a scoped rep (regions east and west: the row-scope criterion is in every statement) and as a manager;
 4. does the same against a bare strawberry + Litestar app answering the same query with the same field
    count from memory (no database, plain attributes, parser and validation caches on): the ceiling;
-   and, to tell the costs apart, a bare variant whose two nested fields are ``async`` resolvers (as
-   Tenon's DataLoader fields are), and Tenon again with ``gc.freeze()`` called after startup;
+   and, to tell the costs apart, a bare variant whose two nested fields are ``async`` resolvers (as a nested
+   DataLoader field outside a prefetched page is), and Tenon again with ``gc.freeze()`` called after startup;
 5. prints requests/s, p50/p95 latency, SQL statements per request (counted in the server process on
    the request engine, read through a small ``/bench/sql`` route), server CPU per request (process time
    of the server, all threads) and the ratios to the ceiling.
@@ -184,7 +184,7 @@ class BareAsyncQuery:
 def bare_app(nested_async: bool = False) -> Any:
     """The ceiling: the same query shape answered from memory by strawberry + Litestar, nothing else.
 
-    ``nested_async``: ``customer`` and ``item`` are ``async`` resolvers (as Tenon's DataLoader fields are),
+    ``nested_async``: ``customer`` and ``item`` are ``async`` resolvers (as a DataLoader field outside a prefetched page is),
     which shows what graphql-core's async execution costs by itself.
     """
     from litestar import Litestar

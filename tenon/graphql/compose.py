@@ -39,6 +39,7 @@ from tenon.graphql.cost import QueryCost
 from tenon.graphql.errors import ErrorMapping, to_graphql_error
 from tenon.graphql.execution import Transaction
 from tenon.graphql.introspection import SignedInIntrospection
+from tenon.graphql.prefetch import install_direct
 from tenon.graphql.scalars import InputLimits, scalar_overrides
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ class TenonSchema(strawberry.Schema):
             gfield = getattr(gtype, "fields", {}).get(name)
             if gfield is not None and gfield.resolve is not None:
                 gfield.resolve = wrap(gfield.resolve)
+        try:  # nested fields marked ``tenon.graphql.prefetch.direct``: called by graphql-core itself
+            self.direct_fields = install_direct(self._schema)
+        except ValueError as exc:
+            raise PluginError(f"GraphQL schema composition failed: {exc}") from None
         for (root, name), (arg, type_name, description) in (field_arguments or {}).items():
             gfield = getattr(self._schema.type_map.get(root), "fields", {}).get(name)
             if gfield is not None and arg not in gfield.args:

@@ -3,8 +3,12 @@ add a field to another plugin's type without touching it, per app."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import strawberry
+from graphql import graphql_sync
+from strawberry.types import Info
 
 from tenon import PluginInfo, hookimpl
 from tenon.core.contributions import SchemaContribution
@@ -13,6 +17,7 @@ from tenon.core.kernel import Tenon
 from tenon.core.site import Site
 from tenon.graphql.compose import build_schema
 from tenon.graphql.permissions import allowed
+from tenon.graphql.prefetch import direct
 
 
 @strawberry.type(description="A machine.")
@@ -108,3 +113,79 @@ def test_extension_of_an_existing_field_or_a_missing_type_is_refused(tmp_path):
         strawberry.field(resolver=machine_hours, description="d")]}))
     with pytest.raises(PluginError, match="orphan extend GraphQL type.*WorkOrder"):
         build_schema(app_with(tmp_path, MACHINES, orphan))
+
+
+@strawberry.type(description="A press with a direct nested field.")
+class Press:
+    code: str = strawberry.field(description="Press code.")
+
+    @strawberry.field(description="Label, computed from the operation context alone.")
+    @direct
+    def label(self, info: Info) -> str:
+        return f"{self.code}@{info.context.site_name}"
+
+
+@strawberry.type
+class PressQuery:
+    @strawberry.field(description="Presses.")
+    def presses(self) -> list[Press]:
+        return [Press(code="P-1"), Press(code="P-2")]
+
+
+class _Context:
+    site_name = "plant-1"
+
+
+def test_a_direct_resolver_is_called_by_graphql_core_with_the_operation_context(tmp_path):
+    schema = build_schema(app_with(tmp_path, plugin("presses", SchemaContribution(query=PressQuery))))
+    assert schema.direct_fields == ["Press.label"]
+    # graphql-core itself, with no strawberry Info in between: the resolver reads info.context
+    result = graphql_sync(schema._schema, "{ presses { code label } }", context_value=_Context())
+    assert result.errors is None
+    assert result.data == {"presses": [{"code": "P-1", "label": "P-1@plant-1"},
+                                       {"code": "P-2", "label": "P-2@plant-1"}]}
+
+
+@direct
+def _guarded_label(root: Any, info: Info) -> str:
+    return "x"
+
+
+@direct
+def _label_with_argument(root: Any, info: Info, prefix: str = "") -> str:
+    return prefix
+
+
+@strawberry.type(name="Press", description="A press whose label is guarded by a permission.")
+class GuardedPress:
+    label: str = strawberry.field(resolver=_guarded_label, description="Label.",
+                                  extensions=allowed("presses.label", "read"))
+
+
+@strawberry.type(name="Press", description="A press whose label takes an argument.")
+class ArgumentPress:
+    label: str = strawberry.field(resolver=_label_with_argument, description="Label.")
+
+
+@strawberry.type
+class GuardedPressQuery:
+    @strawberry.field(description="Presses.")
+    def presses(self) -> list[GuardedPress]:
+        return []
+
+
+@strawberry.type
+class ArgumentPressQuery:
+    @strawberry.field(description="Presses.")
+    def presses(self) -> list[ArgumentPress]:
+        return []
+
+
+@pytest.mark.parametrize(("query", "why"), [
+    # graphql-core would skip the field's permission check and pass arguments unconverted
+    (GuardedPressQuery, "a direct resolver carries no field extensions or permissions"),
+    (ArgumentPressQuery, "a direct resolver takes no arguments"),
+])
+def test_a_direct_resolver_that_graphql_core_cannot_call_as_is_fails_at_startup(tmp_path, query, why):
+    with pytest.raises(PluginError, match=rf"composition failed: Press\.label: {why}"):
+        build_schema(app_with(tmp_path, plugin("presses", SchemaContribution(query=query))))

@@ -12,7 +12,7 @@ from strawberry.types import Info
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import NotFound
 from tenon.graphql.permissions import allowed
-from tenon.graphql.prefetch import Prefetch, selected
+from tenon.graphql.prefetch import Prefetch, direct, selected
 from tenon.graphql.relay import Connection, paginate
 
 from . import services
@@ -78,12 +78,15 @@ class OrderType:
         return cls(id=strawberry.ID(str(m.id)), number=m.number, region=m.region, amount=m.amount,
                    customer_pk=m.customer_id, item_pk=m.item_id)
 
-    # plain resolvers: loaded with the page by ``orders`` (ORDER_PREFETCH), else through the DataLoader
+    # plain resolvers, called by graphql-core directly: loaded with the page by ``orders``
+    # (ORDER_PREFETCH), else through the DataLoader
     @strawberry.field(description="The ordering customer, or null when the reader may not see it.")
+    @direct
     def customer(self, info: Info) -> CustomerType | None:
         return ORDER_PREFETCH["customer"].load(info, self.customer_pk, _customer)
 
     @strawberry.field(description="The ordered item.")
+    @direct
     def item(self, info: Info) -> ItemType | None:
         return ORDER_PREFETCH["item"].load(info, self.item_pk, _item)
 

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from tenon.core.db import utcnow
 from tenon.core.errors import NotFound
-from tenon.graphql.prefetch import Prefetch
+from tenon.graphql.prefetch import Prefetch, direct
 from tenon.plugins.stock import ProductType, load_product
 
 from ... import reports
@@ -136,19 +136,23 @@ class SalesOrderType:
                    created_by=m.created_by, _id=m.id, _customer_id=m.customer_id, _model=m)
 
     # customer, lines, totalAmount and progress are plain resolvers: ``salesOrders`` loads them with
-    # the page (SALES_ORDER_PREFETCH), anywhere else they go through the DataLoaders
+    # the page (SALES_ORDER_PREFETCH), anywhere else they go through the DataLoaders; the first three
+    # take no arguments and are called by graphql-core directly (``direct``)
     def _with_lines(self, info: Info, convert: Any) -> Any:
         return LINES.load(info, self._id, convert)
 
     @strawberry.field(description="The customer.")
+    @direct
     def customer(self, info: Info) -> CustomerType | None:
         return CUSTOMER.load(info, self._customer_id, lambda c: CustomerType.from_model(c) if c else None)
 
     @strawberry.field(description="The lines, by position.")
+    @direct
     def lines(self, info: Info) -> list[SalesOrderLineType]:
         return self._with_lines(info, lambda rows: [SalesOrderLineType.from_model(x) for x in rows])
 
     @strawberry.field(description="Total value: the sum of the lines' amounts.")
+    @direct
     def total_amount(self, info: Info) -> Decimal:
         return self._with_lines(info, lambda rows: sum((x.quantity * x.unit_price for x in rows), Decimal(0)))
 
