@@ -90,10 +90,10 @@ def tenon_stock_receipt_done(session, receipt, lines):
 
 
 @hookimpl
-def tenon_stock_shipment_confirming(session, shipment):
+def tenon_stock_shipment_confirming(session, shipment, lines):
     from .services.holds import check_shipment
 
-    check_shipment(session, shipment)
+    check_shipment(session, shipment, lines)
 
 
 @hookimpl(optionalhook=True)

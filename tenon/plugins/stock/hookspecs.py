@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 @hookspec
-def tenon_stock_shipment_confirming(session: Session, shipment: Shipment) -> None:
+def tenon_stock_shipment_confirming(session: Session, shipment: Shipment,
+                                    lines: Sequence[ShipmentLine]) -> None:
     """Veto or prepare the confirmation of a shipment, before any stock moves.
 
     Called by :func:`tenon.plugins.stock.confirm_shipment` through ``app.hooks.ask``
@@ -30,8 +31,9 @@ def tenon_stock_shipment_confirming(session: Session, shipment: Shipment) -> Non
     holds, credit blocks, missing papers are for the implementing plugin.
 
     :param session: the open session; never commit it.
-    :param shipment: the :class:`~tenon.plugins.stock.models.Shipment` (read its
-        lines with ``select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)``).
+    :param shipment: the :class:`~tenon.plugins.stock.models.Shipment`.
+    :param lines: its :class:`~tenon.plugins.stock.models.ShipmentLine` rows, by id (already read:
+        an implementation need not read them again; one that does not declare ``lines`` still works).
     :returns: nothing. Raise a :class:`tenon.TenonError` (with your own code) to
         refuse: the confirmation fails with that error and nothing changes.
 
@@ -42,7 +44,7 @@ def tenon_stock_shipment_confirming(session: Session, shipment: Shipment) -> Non
             if services.has_open_hold(session, shipment.id):
                 raise TenonError("quality hold on a shipped lot", code="QC_HOLD")
 
-    Since 0.1.
+    Since 0.1 (``lines`` came later; pluggy passes an implementation only the arguments it names).
     """
 
 

@@ -86,8 +86,8 @@ def check_shipment_confirming(session: Session, shipment: Shipment) -> None:
 
 
 def _shipped_order(session: Session, shipment: Shipment) -> SalesOrder:
-    order = session.scalar(select(SalesOrder).where(SalesOrder.id == int(shipment.origin_id or 0))
-                           .execution_options(**unscoped()))
+    # by primary key: the confirming check and the done notification of one unit read it once
+    order = session.get(SalesOrder, int(shipment.origin_id or 0), execution_options=unscoped())
     if order is None:
         raise NotFound(f"shipment {shipment.number} names a missing sales order {shipment.origin_id}")
     if order.state not in SHIPPABLE_STATES:

@@ -25,6 +25,7 @@ without a lot passes (130 − 100 = 30), one of 31 is refused, one naming lot WO
 from __future__ import annotations
 
 from decimal import Decimal
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -227,23 +228,34 @@ def release_status(session: Session, lot_id: int) -> str:
     return "not_inspected"
 
 
-def held_quantity(session: Session, product_id: int, location_id: int) -> Decimal:
-    """Finished goods of a product at a location held for their final release (not in quarantine)."""
-    return dec(session.scalar(select(func.coalesce(func.sum(Hold.quantity), 0)).where(
-        Hold.product_id == product_id, Hold.state == "held", Hold.kind == "release", Hold.location_id == location_id)))
+def held_quantities(session: Session, product_ids: Iterable[int], location_id: int) -> dict[int, Decimal]:
+    """Finished goods of each product at a location held for their final release (not in
+    quarantine), in one statement; products holding nothing are absent."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    rows = session.execute(select(Hold.product_id, func.sum(Hold.quantity)).where(
+        Hold.product_id.in_(ids), Hold.state == "held", Hold.kind == "release", Hold.location_id == location_id,
+    ).group_by(Hold.product_id))
+    return {pid: dec(total) for pid, total in rows if total}
 
 
-def check_shipment(session: Session, shipment: Any) -> None:
-    """Refuse a shipment with unreleased finished goods or quarantined lots (see the module docstring)."""
-    lines = list(session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
-                                 .order_by(ShipmentLine.id)))
+def check_shipment(session: Session, shipment: Any, lines: Sequence[Any] | None = None) -> None:
+    """Refuse a shipment with unreleased finished goods or quarantined lots (see the module docstring).
+
+    ``lines``: the shipment's lines when the caller has them (stock's confirming hook passes them).
+    """
+    if lines is None:
+        lines = list(session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
+                                     .order_by(ShipmentLine.id)))
     refused: list[dict[str, Any]] = []
     wanted: dict[int, Decimal] = {}
     for ln in lines:
         wanted[ln.product_id] = wanted.get(ln.product_id, Decimal(0)) + dec(ln.quantity)
     short: dict[int, tuple[Decimal, Decimal]] = {}
+    held_by_product = held_quantities(session, wanted, shipment.from_location_id)
     for pid, q in wanted.items():
-        held = held_quantity(session, pid, shipment.from_location_id)
+        held = held_by_product.get(pid, Decimal(0))
         if held > 0:
             free = on_hand(session, pid, shipment.from_location_id) - held
             if q > free:

@@ -58,8 +58,9 @@ def _shipment_moves(session: Session, shipment: Shipment, state: str) -> list[Mo
         Move.origin_type == ORIGIN["shipment"], Move.origin_id == shipment.id, Move.state == state).order_by(Move.id)))
 
 
-def _reserve_shipment(session: Session, shipment: Shipment) -> None:
-    lines = _shipment_lines(session, shipment.id)
+def _reserve_shipment(session: Session, shipment: Shipment, lines: list[ShipmentLine] | None = None) -> None:
+    if lines is None:
+        lines = _shipment_lines(session, shipment.id)
     ledger.prefetch_products(session, (line.product_id for line in lines))
     for i, line in enumerate(lines):
         ledger.move_stock(session, product_id=line.product_id, quantity=line.quantity,
@@ -99,8 +100,8 @@ def post(session: Session, change: StateChange) -> None:
     if change.action == "pick":
         _reserve_shipment(session, shipment)
     elif change.action == "confirm":
-        if change.from_state == "draft":
-            _reserve_shipment(session, shipment)
+        if change.from_state == "draft":  # the lines confirm_shipment read for the hooks
+            _reserve_shipment(session, shipment, change.args.get("lines"))
         ledger.complete_moves(session, _shipment_moves(session, shipment, "reserved"))
         shipment.done_at, shipment.done_by = utcnow(), _actor(session)
         session.flush()
