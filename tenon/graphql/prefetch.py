@@ -24,8 +24,8 @@ N+1 tests keep their bounds; what goes away is the per-object awaiting.
 
 Such a resolver may also be marked :func:`direct` (under ``@strawberry.field``): the schema then
 calls it straight from graphql-core, without strawberry's per-call wrapping (an ``Info`` object, the
-argument conversion, the extension chain: about a quarter of a nested field's cost on a 100-row
-page, ``bench/graphql_read.py``). Its ``info`` is then graphql-core's ``GraphQLResolveInfo``, whose
+argument conversion, the extension chain): on ``bench/graphql_read.py``'s page of 100 orders with two
+nested fields, 35,200 Python calls per request became 30,600. Its ``info`` is then graphql-core's ``GraphQLResolveInfo``, whose
 ``context`` is the same operation context, so a body that reads only ``info.context`` (as
 :meth:`Prefetch.load` does) works either way.
 """

@@ -24,8 +24,8 @@ without a lot passes (130 − 100 = 30), one of 31 is refused, one naming lot WO
 
 from __future__ import annotations
 
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
