@@ -24,10 +24,10 @@ N+1 tests keep their bounds; what goes away is the per-object awaiting.
 
 Such a resolver may also be marked :func:`direct` (under ``@strawberry.field``): the schema then
 calls it straight from graphql-core, without strawberry's per-call wrapping (an ``Info`` object, the
-argument conversion, the extension chain): on ``bench/graphql_read.py``'s page of 100 orders with two
-nested fields, 35,200 Python calls per request became 30,600. Its ``info`` is then graphql-core's ``GraphQLResolveInfo``, whose
-``context`` is the same operation context, so a body that reads only ``info.context`` (as
-:meth:`Prefetch.load` does) works either way.
+argument conversion, the extension chain): on ``bench/graphql_read.py``'s page of 100 orders with
+two nested fields, 35,200 Python calls per request became 30,600. Its ``info`` is then
+graphql-core's ``GraphQLResolveInfo``, whose ``context`` is the same operation context, so a body
+that reads only ``info.context`` (as :meth:`Prefetch.load` does) works either way.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import graphql_sync
+from graphql import GraphQLResolveInfo, graphql_sync
 from strawberry.types import Info
 
 from tenon import PluginInfo, hookimpl
@@ -122,6 +122,7 @@ class Press:
     @strawberry.field(description="Label, computed from the operation context alone.")
     @direct
     def label(self, info: Info) -> str:
+        info.context.infos.append(type(info))
         return f"{self.code}@{info.context.site_name}"
 
 
@@ -135,13 +136,18 @@ class PressQuery:
 class _Context:
     site_name = "plant-1"
 
+    def __init__(self) -> None:
+        self.infos: list[type] = []
+
 
 def test_a_direct_resolver_is_called_by_graphql_core_with_the_operation_context(tmp_path):
     schema = build_schema(app_with(tmp_path, plugin("presses", SchemaContribution(query=PressQuery))))
     assert schema.direct_fields == ["Press.label"]
     # graphql-core itself, with no strawberry Info in between: the resolver reads info.context
-    result = graphql_sync(schema._schema, "{ presses { code label } }", context_value=_Context())
+    context = _Context()
+    result = graphql_sync(schema._schema, "{ presses { code label } }", context_value=context)
     assert result.errors is None
+    assert context.infos == [GraphQLResolveInfo, GraphQLResolveInfo], "no strawberry Info was built"
     assert result.data == {"presses": [{"code": "P-1", "label": "P-1@plant-1"},
                                        {"code": "P-2", "label": "P-2@plant-1"}]}
 

@@ -36,7 +36,6 @@ from tenon.plugins.stock import (
     Lot,
     Move,
     Product,
-    ShipmentLine,
     default_stock_location,
     move_stock,
     on_hand,
@@ -240,14 +239,11 @@ def held_quantities(session: Session, product_ids: Iterable[int], location_id: i
     return {pid: dec(total) for pid, total in rows if total}
 
 
-def check_shipment(session: Session, shipment: Any, lines: Sequence[Any] | None = None) -> None:
+def check_shipment(session: Session, shipment: Any, lines: Sequence[Any]) -> None:
     """Refuse a shipment with unreleased finished goods or quarantined lots (see the module docstring).
 
-    ``lines``: the shipment's lines when the caller has them (stock's confirming hook passes them).
+    ``lines``: the shipment's lines, as stock's confirming hook passes them.
     """
-    if lines is None:
-        lines = list(session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
-                                     .order_by(ShipmentLine.id)))
     refused: list[dict[str, Any]] = []
     wanted: dict[int, Decimal] = {}
     for ln in lines:
