@@ -210,6 +210,18 @@ def current_actor(session: Session) -> Actor | None:
     return session.info.get("actor")
 
 
+def keep(session: Session, *objects: Any) -> None:
+    """Hold ``objects`` until the unit of work ends, so that reading one of them again in the
+    same unit (``session.get`` by primary key) answers from the identity map.
+
+    SQLAlchemy's identity map holds loaded, unchanged objects weakly: one its caller dropped is
+    gone, and the next ``session.get`` reads the row again. Use it where two steps of one unit
+    (a hook that checks, a hook that reacts) load the same record; the references go with the
+    session (``session.info["kept"]``).
+    """
+    session.info.setdefault("kept", []).extend(objects)
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_actor(session: Session, _ctx: Any, _instances: Any) -> None:
     actor = session.info.get("actor")

@@ -22,7 +22,10 @@ What ``session.info`` holds during a unit of work:
 ``outbox_dirty``
     set by :func:`tenon.core.events.publish` when it wrote after-commit events;
 ``defer_outbox``
-    the opener delivers the outbox itself later (``tenon demo``).
+    the opener delivers the outbox itself later (``tenon demo``);
+``kept``
+    records :func:`tenon.core.db.keep` holds for the rest of the unit (read once, found again
+    by primary key from the identity map).
 """
 
 from __future__ import annotations

@@ -38,10 +38,16 @@ def order_lines(session: Session, order_id: int) -> list[SalesOrderLine]:
     ))
 
 
-def apply(session: Session, order: SalesOrder, action: str, *, note: str = "") -> SalesOrder:
+def apply(session: Session, order: SalesOrder, action: str, *, note: str = "",
+          lines: Sequence[SalesOrderLine] | None = None) -> SalesOrder:
     """Move ``order`` by ``action`` through :data:`~tenon.plugins.orders.workflows.SALES_ORDER`
-    (its lines are given to the guards and hooks)."""
-    SALES_ORDER.apply(session, order, action, note=note, lines=order_lines(session, order.id))
+    (its lines are given to the guards and hooks).
+
+    :param lines: the order's lines, all of them, when the caller holds them already (else read).
+    """
+    if lines is None:
+        lines = order_lines(session, order.id)
+    SALES_ORDER.apply(session, order, action, note=note, lines=list(lines))
     return order
 
 

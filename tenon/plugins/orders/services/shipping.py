@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenon.core.access import unscoped
-from tenon.core.db import utcnow
+from tenon.core.db import keep, utcnow
 from tenon.core.errors import InvalidState, NotFound, ValidationError
 from tenon.plugins.stock import Shipment, ShipmentLine, create_shipment
 
@@ -90,6 +90,7 @@ def _shipped_order(session: Session, shipment: Shipment) -> SalesOrder:
     order = session.get(SalesOrder, int(shipment.origin_id or 0), execution_options=unscoped())
     if order is None:
         raise NotFound(f"shipment {shipment.number} names a missing sales order {shipment.origin_id}")
+    keep(session, order)  # the done notification after the confirming check finds it loaded
     if order.state not in SHIPPABLE_STATES:
         raise InvalidState(f"sales order {order.number} is {order.state}; its shipment cannot be done",
                            field="state", details={"state": order.state, "allowedFrom": list(SHIPPABLE_STATES)})
@@ -108,15 +109,17 @@ def on_shipment_done(session: Session, shipment: Shipment, lines: Sequence[Shipm
     if shipment.origin_type != ORIGIN_TYPE:
         return
     order = _shipped_order(session, shipment)
-    order_lines_by_id = {line.id: line for line in session.scalars(
-        select(SalesOrderLine).where(SalesOrderLine.order_id == order.id).execution_options(**unscoped()))}
+    values = list(session.scalars(
+        select(SalesOrderLine).where(SalesOrderLine.order_id == order.id)
+        .order_by(SalesOrderLine.position, SalesOrderLine.id).execution_options(**unscoped())))
+    order_lines_by_id = {line.id: line for line in values}
     for item in lines:
         line = order_lines_by_id.get(int(item.origin_line_id or 0))
         if line is not None:
             line.shipped_quantity += Decimal(str(item.quantity))
     session.flush()
-    values = list(order_lines_by_id.values())
+    # the workflow's guards and hooks get the lines just updated (not read a second time)
     if fully_shipped(values):
-        apply(session, order, "ship_fully", note=f"shipment {shipment.number}")
+        apply(session, order, "ship_fully", note=f"shipment {shipment.number}", lines=values)
     elif order.state != "partially_shipped" and any(line.shipped_quantity > 0 for line in values):
-        apply(session, order, "ship_partially", note=f"shipment {shipment.number}")
+        apply(session, order, "ship_partially", note=f"shipment {shipment.number}", lines=values)
