@@ -89,6 +89,12 @@ def node_fields(info: Info) -> set[str]:
     return out
 
 
+def selects(info: Info, name: str) -> bool:
+    """Whether the query selects ``name`` on the object the field being resolved returns (through
+    fragments): a mutation's payload reads what only a selected field shows when it is selected."""
+    return any(n == name for field in info.selected_fields for n, _ in _names(field.selections))
+
+
 def selected(info: Info, declared: Mapping[str, Prefetch]) -> list[Prefetch]:
     """The prefetches of ``declared`` (GraphQL field name -> prefetch; fields served by one loader
     share it) that the query selects on the page's nodes, each loader once; pass the result as

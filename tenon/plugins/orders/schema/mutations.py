@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from tenon.graphql.permissions import allowed
+from tenon.graphql.prefetch import selects
 from tenon.plugins.stock import ShipmentLine
 
 from ..services import customers, regions, sales_orders, shipping
@@ -105,13 +106,15 @@ class Mutation:
         lines = None if input.lines is None else [
             {"line_id": _id(x.line_id, f"lines[{i}].lineId"), "quantity": x.quantity} for i, x in enumerate(input.lines)]
 
+        wants_lines = selects(info, "lines")  # the shipment's lines are read back only when asked for
+
         def ship(session: Session) -> SalesOrderShipment:
             shipment = shipping.ship_sales_order(
                 session, _id(input.order_id, "orderId"), lines,
                 from_location_id=None if input.from_location_id is None else _id(input.from_location_id,
                                                                                   "fromLocationId"))
             rows = session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
-                                   .order_by(ShipmentLine.id)).all()
+                                   .order_by(ShipmentLine.id)).all() if wants_lines else []
             return SalesOrderShipment.from_model(shipment, rows)
 
         return await info.context.run(ship)
