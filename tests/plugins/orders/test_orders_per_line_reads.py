@@ -3,7 +3,8 @@ confirming an order of three products reads the products in one SELECT and the l
 one, as an order of one line does; what grows with the lines are the line's own writes. With qc
 installed, its release check on confirming reads the held quantities of all the shipment's
 products in one statement, and not the shipment's lines again; orders reads the shipped order and
-its lines once.
+its lines once, and writes the moves, reservations and receiving balances of all lines in one
+statement each.
 
 Data: ``helpers.seed_master_data`` with a third product, WH-03 "Wheel hub" (500 in stock).
 """
@@ -50,6 +51,12 @@ def test_shipping_three_lines_reads_products_and_location_kinds_once(make_app, m
         # notification share the order, the workflow's guards get the lines just updated
         assert _reads(confirming, "FROM orders_sales_order ") == 1, confirming
         assert _reads(confirming, "FROM orders_sales_order_line") == 1, confirming
+        # the moves, their reservations and the customer's balances are written in one statement
+        # each, however many lines (an executemany); what stays per line is the conditional take
+        for table in ("UPDATE stock_move ", "UPDATE stock_reservation ", "INSERT INTO stock_balance "):
+            assert sum(1 for x in confirming if x.lstrip().startswith(table)) == 1, (table, confirming)
+        takes = [x for x in confirming if x.lstrip().startswith("UPDATE stock_balance SET quantity")]
+        assert len(takes) == len(codes), confirming
         for statements in (shipping, confirming):
             assert _reads(statements, "FROM stock_product") <= 1, statements
             assert _reads(statements, "stock_location.kind FROM stock_location") <= 1, statements
