@@ -1,5 +1,5 @@
 """The API answers in UTF-8 JSON: a product named in Chinese comes back as those characters, not as
-``\\uXXXX`` escapes (a third of the bytes on a page of Chinese names), and the body is valid JSON
+``\\uXXXX`` escapes (half the bytes on a page of Chinese names), and the body is valid JSON
 with ``Content-Type: application/json`` (what a scanner's or a dashboard's parser reads)."""
 
 from __future__ import annotations
