@@ -251,11 +251,16 @@ def _upsert_stmt(session: Session) -> Any:
     return stmt
 
 
+def _add_params(product_id: int, location_id: int, lot_id: int | None, delta: Decimal,
+                internal: bool) -> dict[str, Any]:
+    """The parameters of :func:`_upsert_stmt` for one balance."""
+    return {"p": product_id, "l": location_id, "lot": lot_id, "k": lot_id or 0, "internal": internal, "q": delta}
+
+
 def _add(session: Session, product_id: int, location_id: int, lot_id: int | None, delta: Decimal,
          internal: bool) -> None:
     """Upsert ``quantity += delta`` (used for increments, and for virtual locations either way)."""
-    session.execute(_upsert_stmt(session), {"p": product_id, "l": location_id, "lot": lot_id, "k": lot_id or 0,
-                                            "internal": internal, "q": delta})
+    session.execute(_upsert_stmt(session), _add_params(product_id, location_id, lot_id, delta, internal))
 
 
 def _key(product_id: int, location_id: int, lot_id: int | None) -> list[Any]:
@@ -485,8 +490,7 @@ def complete_moves(session: Session, moves: Iterable[Move]) -> list[Move]:
             raise _short(session, product, m.from_location_id, m.quantity, "quantity")
         internal_to = location_kind(session, m.to_location_id) == "internal"
         if batch:
-            received.append({"p": m.product_id, "l": m.to_location_id, "lot": m.lot_id, "k": m.lot_id or 0,
-                             "internal": internal_to, "q": m.quantity})
+            received.append(_add_params(m.product_id, m.to_location_id, m.lot_id, m.quantity, internal_to))
         else:
             _receive_into(session, m, internal_to)
     if received:

@@ -3,8 +3,8 @@ confirming an order of three products reads the products in one SELECT and the l
 one, as an order of one line does; what grows with the lines are the line's own writes. With qc
 installed, its release check on confirming reads the held quantities of all the shipment's
 products in one statement, and not the shipment's lines again; orders reads the shipped order and
-its lines once, and writes the moves, reservations and receiving balances of all lines in one
-statement each.
+its lines once, and stock writes the moves, reservations and receiving balances of all lines in
+one statement each.
 
 Data: ``helpers.seed_master_data`` with a third product, WH-03 "Wheel hub" (500 in stock).
 """
