@@ -385,7 +385,7 @@ def run_trees(trees: list[tuple[str, Path, str]], root: Path, args: argparse.Nam
         for r in runs:
             r.loop_seconds = 0.0
             if args.py_spy:
-                r.spy = _start_py_spy(r.proc.pid, r.stacks)  # type: ignore[arg-type]
+                r.spy = _start_py_spy(r.proc.pid, r.stacks, gil=args.gil)  # type: ignore[arg-type]
         for i in range(args.orders):
             for r in runs:
                 r.order(i, timed=True)
@@ -403,9 +403,10 @@ def run_trees(trees: list[tuple[str, Path, str]], root: Path, args: argparse.Nam
                 r.proc.terminate()
 
 
-def _start_py_spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
+def _start_py_spy(pid: int, out: Path, gil: bool = False) -> subprocess.Popen[bytes]:
     spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--rate", "250",
-                            "--format", "raw", "--output", str(out), "--threads", "--nonblocking"],
+                            "--format", "raw", "--output", str(out), "--threads", "--nonblocking",
+                            *(["--gil"] if gil else [])],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)  # attached
     return spy
@@ -540,6 +541,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile each server (written to the temp dir)")
     parser.add_argument("--compare-http", action="store_true", help="this tree with uvicorn's h11 and httptools")
     parser.add_argument("--py-spy", action="store_true", help="sample each server with py-spy during the loop")
+    parser.add_argument("--gil", action="store_true",
+                        help="with --py-spy: sample only the thread holding the GIL (Python's own CPU: waits on "
+                             "sockets and SQLite's C work, which release it, drop out)")
     parser.add_argument("--workers-check", action="store_true", help="also compare --workers 1 and 2")
     parser.add_argument("--workers-orders", type=int, default=20, help="orders per client in the workers check")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
