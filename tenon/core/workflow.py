@@ -219,7 +219,6 @@ class Workflow:
         if t.before is not None:
             hooks.ask(t.before, **_declared(hooks, t.before, hook_args))
         setattr(record, self.state_attr, t.target)
-        session.flush()
         change = StateChange(record=record, action=action, from_state=from_state, to_state=t.target,
                              actor=actor, note=note, args=dict(args))
         if self.record is not None:

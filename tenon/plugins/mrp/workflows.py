@@ -29,7 +29,6 @@ def _history(session: Session, change: StateChange) -> None:
     session.add(WorkOrderStateChange(work_order_id=change.record.id, from_state=change.from_state,
                                      to_state=change.to_state, note=change.note,
                                      actor=change.actor.username if change.actor is not None else None))
-    session.flush()
 
 
 def _done_event(change: StateChange) -> WorkOrderDone | None:

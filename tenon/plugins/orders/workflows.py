@@ -131,7 +131,6 @@ def _history(session: Session, change: StateChange) -> None:
     session.add(SalesOrderStateChange(order_id=order.id, region_code=order.region_code, from_state=change.from_state,
                                       to_state=change.to_state, at=utcnow(),
                                       actor=change.actor.username if change.actor else None, note=change.note[:500]))
-    session.flush()
 
 
 def _event(change: StateChange) -> SalesOrderStateChanged:
