@@ -124,7 +124,8 @@ def _serve(site: str, port: int, record: str, profile: str | None) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http=os.environ.get("BENCH_HTTP", "auto")))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", http=os.environ.get("BENCH_HTTP", "auto"),
+                                           loop=os.environ.get("BENCH_LOOP", "auto")))
     if profile:
         import cProfile
 
@@ -320,7 +321,7 @@ def replay(url: str, before: list[list[tuple[str, Any]]], timed: list[list[tuple
 class Run:
     """One tree's site, server and figures."""
 
-    def __init__(self, label: str, tree: Path, root: Path, args: argparse.Namespace, http: str = "auto") -> None:
+    def __init__(self, label: str, tree: Path, root: Path, args: argparse.Namespace, http: str = "auto:auto") -> None:
         self.label, self.tree, self.root, self.args = label, tree, root, args
         self.db = Database(root, label, args.database_url)
         subprocess.run([sys.executable, __file__, "--build", str(self.db.dir),
@@ -331,7 +332,8 @@ class Run:
         with open(log, "wb") as fh:
             self.proc = subprocess.Popen([sys.executable, __file__, "--serve", str(self.db.dir), str(port),
                                           str(self.record), *(["--profile-to", self.profile] if self.profile else [])],
-                                         env={**_env(tree), "BENCH_HTTP": http}, stdout=fh,
+                                         env={**_env(tree), "BENCH_HTTP": http.split(":")[0],
+                                              "BENCH_LOOP": http.split(":")[1]}, stdout=fh,
                                          stderr=subprocess.STDOUT, cwd=root)
         base = f"http://127.0.0.1:{port}"
         _wait(base, self.proc, log)
@@ -539,7 +541,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another source tree to measure side by side")
     parser.add_argument("--database-url", help="PostgreSQL server URL (a database per run); default SQLite")
     parser.add_argument("--profile", action="store_true", help="cProfile each server (written to the temp dir)")
-    parser.add_argument("--compare-http", action="store_true", help="this tree with uvicorn's h11 and httptools")
+    parser.add_argument("--compare-http", action="store_true", help="this tree served with h11 on asyncio's loop and with httptools on "
+                                                                      "uvloop (what uvicorn picks when both are installed)")
     parser.add_argument("--py-spy", action="store_true", help="sample each server with py-spy during the loop")
     parser.add_argument("--gil", action="store_true",
                         help="with --py-spy: sample only the thread holding the GIL (Python's own CPU: waits on "
@@ -559,11 +562,11 @@ def main() -> None:
         site, port, record = args.serve
         return _serve(site, int(port), record, args.profile_to)
 
-    trees = [("baseline", args.baseline.resolve(), "auto")] if args.baseline else []
+    trees = [("baseline", args.baseline.resolve(), "auto:auto")] if args.baseline else []
     if args.compare_http:
-        trees = [("h11", REPO, "h11"), ("httptools", REPO, "httptools")]
+        trees = [("h11+asyncio", REPO, "h11:asyncio"), ("httptools+uvloop", REPO, "httptools:uvloop")]
     else:
-        trees.append(("current", REPO, "auto"))
+        trees.append(("current", REPO, "auto:auto"))
     root = Path(tempfile.mkdtemp(prefix="tenon-bench-mut-"))
     try:
         runs = run_trees(trees, root, args)
