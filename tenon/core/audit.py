@@ -179,30 +179,19 @@ _HEAD_UPDATE = _SETTINGS.update().where(_SETTINGS.c.key == HEAD_KEY).values(valu
 _HEAD_INSERT = _SETTINGS.insert().values(key=HEAD_KEY, value=bindparam("head"))
 _ENTRIES_INSERT = AuditEntry.__table__.insert()
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+# Moves the head only if it is still the one the request read when it signed in (its hash): the
+# one statement that both checks and extends the chain. Zero rows means another writer moved it
+# in between: the unit then reads the head under lock like a unit that never read it.
+_HEAD_SWAP = (_SETTINGS.update()
+              .where(_SETTINGS.c.key == HEAD_KEY, _SETTINGS.c.value["hash"].as_string() == bindparam("seen"))
+              .values(value=bindparam("head")))
+HEAD_SEEN = "audit_head_seen"
+"""``session.info`` key: the head row's value as :func:`tenon.core.auth.sign_in` read it (``None``
+when there is no head yet); the unit's entries chain from it when it is still current."""
 
 
-@event.listens_for(Session, "before_commit")
-def _write(session: Session) -> None:
-    if not session.info.get("operation"):
-        return
-    session.flush()
-    pending = session.info.pop("audit_pending", [])
-    if not pending:
-        return
-    # Core statements on the unit's connection: the head row is the audit's own bookkeeping and
-    # never an ORM object of the unit. One writer at a time extends the chain: on PostgreSQL the
-    # head row is read FOR UPDATE (the first entry ever, with no head yet, takes an advisory lock
-    # instead); SQLite has one writer
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        head = conn.execute(_HEAD_LOCKED).scalar()
-        if head is None:
-            conn.execute(_ADVISORY_LOCK, {"k": _LOCK_ID})
-            head = conn.execute(_HEAD_LOCKED).scalar()
-    else:
-        head = conn.execute(_HEAD).scalar()
-    prev = head["hash"] if head is not None else GENESIS
-    count = head["count"] if head is not None else 0
+def _chain(session: Session, pending: list[dict[str, Any]], prev: str, count: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The entry rows for ``pending``, chained from ``prev``, and the new head."""
     actor = session.info.get("actor")
     key = _session_key(session)
     now = utcnow().replace(microsecond=0)
@@ -215,9 +204,43 @@ def _write(session: Session) -> None:
         rows.append(row)
         prev = row["hash"]
         count += 1
-    # one INSERT for every entry of the unit (an executemany), on every backend
+    return rows, {"hash": prev, "count": count}
+
+
+@event.listens_for(Session, "before_commit")
+def _write(session: Session) -> None:
+    if not session.info.get("operation"):
+        return
+    session.flush()
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    # Core statements on the unit's connection: the head row is the audit's own bookkeeping and
+    # never an ORM object of the unit. One writer at a time extends the chain. When sign-in read
+    # the head, one conditional UPDATE moves it if it is still that head (it waits for a concurrent
+    # writer's row lock on PostgreSQL, and SQLite has one writer), then one INSERT writes the entries.
+    # Otherwise, or when another writer moved it meanwhile: on PostgreSQL the head row is read FOR
+    # UPDATE (the first entry ever, with no head yet, takes an advisory lock instead); SQLite has
+    # one writer.
+    conn = session.connection()
+    seen = session.info.pop(HEAD_SEEN, None)
+    if seen is not None:
+        rows, head = _chain(session, pending, seen["hash"], seen["count"])
+        if conn.execute(_HEAD_SWAP, {"head": head, "seen": seen["hash"]}).rowcount == 1:
+            conn.execute(_ENTRIES_INSERT, rows)  # one INSERT for every entry of the unit (an executemany)
+            session.info.pop("audit_pending", None)
+            return
+    if conn.dialect.name == "postgresql":
+        current = conn.execute(_HEAD_LOCKED).scalar()
+        if current is None:
+            conn.execute(_ADVISORY_LOCK, {"k": _LOCK_ID})
+            current = conn.execute(_HEAD_LOCKED).scalar()
+    else:
+        current = conn.execute(_HEAD).scalar()
+    rows, head = _chain(session, pending, current["hash"] if current is not None else GENESIS,
+                        current["count"] if current is not None else 0)
     conn.execute(_ENTRIES_INSERT, rows)
-    conn.execute(_HEAD_INSERT if head is None else _HEAD_UPDATE, {"head": {"hash": prev, "count": count}})
+    conn.execute(_HEAD_INSERT if current is None else _HEAD_UPDATE, {"head": head})
     session.info.pop("audit_pending", None)
 
 

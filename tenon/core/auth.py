@@ -22,6 +22,8 @@ from tenon.core.access import (
     remove_policy_lines,
     site_versions,
 )
+from tenon.core.audit import HEAD_KEY as AUDIT_HEAD_KEY
+from tenon.core.audit import HEAD_SEEN as AUDIT_HEAD_SEEN
 from tenon.core.db import utcnow
 from tenon.core.errors import NotFound, TooManyAttempts, Unauthenticated, ValidationError
 from tenon.core.models import CasbinRule, LoginFailure, Setting, Token, User
@@ -161,7 +163,8 @@ def _version(key: str) -> Any:
 
 # Built once: a statement object keeps its cache key, so a request neither builds nor keys them.
 _SIGN_IN_COLUMNS = (_version(POLICY_VERSION_KEY), _version(PLUGINS_VERSION_KEY), Token.id, Token.revoked_at,
-                    Token.expires_at, User.id, User.username, User.attributes, User.active, Token.last_used_at)
+                    Token.expires_at, User.id, User.username, User.attributes, User.active, Token.last_used_at,
+                    _version(AUDIT_HEAD_KEY))
 _TIMEOUT = func.set_config("statement_timeout", bindparam("timeout"), True)
 
 
@@ -182,6 +185,10 @@ def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | No
     :func:`actor_for_token`) and the site's ``(policy version, plugin-set version)``
     (:func:`tenon.core.access.site_versions`).
 
+    The same statement reads the audit chain's head: a mutation's entries chain from it, and the
+    UPDATE that moves it checks that it is still that head (:mod:`tenon.core.audit`), so a
+    mutation needs no read of its own for it.
+
     Nothing read here is cached between requests: a revoked token, a deactivated user or a changed
     policy takes effect on the very next request in every worker; merging the reads only saves
     round trips. (What a worker keeps is keyed by the versions read here: Casbin's decisions by
@@ -197,6 +204,8 @@ def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | No
         if row is not None:
             policy, plugins, token_id, revoked_at, expires_at, user_id, username, attributes, active, last_used = row[:10]
             versions = (int(policy or 0), int(plugins or 0))
+            if row[10] is not None:
+                session.info[AUDIT_HEAD_SEEN] = row[10]  # what a mutation's audit entries chain from
             now = utcnow()
             if revoked_at is not None or (expires_at is not None and expires_at <= now) or not active:
                 return None, versions

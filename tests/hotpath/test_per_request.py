@@ -2,7 +2,9 @@
 
 Sign-in is one statement (the token's actor together with the policy and plugin-set versions), with
 nothing cached between requests: a token revoked or a user deactivated through one worker is refused
-by another worker on its very next request. A mutation's audit entries are one INSERT.
+by another worker on its very next request. A mutation's audit entries are one INSERT, and the
+audit chain's head, read by the sign-in statement, is moved by one conditional UPDATE: no read of
+its own, and still one chain when another worker moved the head in between.
 """
 
 from __future__ import annotations
@@ -73,3 +75,43 @@ def test_a_mutations_audit_entries_are_one_insert(make_app, make_client):
     from tenon.core.audit import verify
 
     assert verify(app) == []
+
+
+def test_the_audit_head_is_read_by_sign_in_and_moved_by_one_update(make_app, make_client):
+    app = make_app(plugins=[])
+    admin = make_client(app, create_user(app, "root", roles=["admin"]))
+    create_user(app, "scanner7", roles=[])
+    admin.ok('mutation { apiTokenCreate(username: "scanner7", name: "PDA 6") { id } }')  # the head exists
+    with count_statements(app) as statements:
+        admin.ok('mutation { apiTokenCreate(username: "scanner7", name: "PDA 7") { id } }')
+    settings = [s for s in statements if "core_setting" in s]
+    assert len(settings) == 2, settings  # the sign-in statement and the head's UPDATE
+    assert settings[0].lstrip().upper().startswith("SELECT") and "core_token" in settings[0]
+    assert settings[1].lstrip().upper().startswith("UPDATE CORE_SETTING")
+    from tenon.core.audit import verify
+
+    assert verify(app) == []
+
+
+def test_entries_chain_after_another_worker_moved_the_head_since_sign_in(make_app, request):
+    from sqlalchemy import select
+
+    from tenon.core import auth
+    from tenon.core.audit import verify
+    from tenon.core.models import AuditEntry
+
+    app = make_app(plugins=[])
+    other = Tenon(app.site)  # a second worker on the same database
+    request.addfinalizer(other.dispose)
+    token = create_user(app, "root", roles=["admin"])
+    with app.transaction(operation="mutation:first") as s:
+        actor, _versions = auth.sign_in(s, token)  # reads the head as it is now
+        assert actor is not None and actor.username == "root"
+        with other.transaction(operation="mutation:meanwhile") as s2:  # ... which this unit moves
+            auth.create_user(s2, "meanwhile", password="long-enough-1")
+        auth.create_user(s, "first", password="long-enough-1")
+    assert verify(app) == []  # one chain: the first unit's entries follow the other worker's
+    with app.transaction() as s:
+        ops = s.scalars(select(AuditEntry.operation).where(AuditEntry.operation.like("mutation:%"))
+                        .order_by(AuditEntry.id)).all()
+    assert ops == sorted(ops, key=lambda op: op == "mutation:first") and "mutation:first" in ops, ops
