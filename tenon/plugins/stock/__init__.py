@@ -24,6 +24,7 @@ from .ledger import (
     on_hand,
     release_for_origin,
     release_reservations,
+    reserve_stock,
     virtual_location,
 )
 from .models import (
@@ -78,5 +79,5 @@ __all__ = [
     "confirm_shipment", "create_location", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
     "label_data", "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
-    "release_for_origin", "release_reservations", "reserve_for", "scan", "virtual_location", "zpl_label",
+    "release_for_origin", "release_reservations", "reserve_for", "reserve_stock", "scan", "virtual_location", "zpl_label",
 ]

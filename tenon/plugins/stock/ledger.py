@@ -26,7 +26,7 @@ operation, or ``app.transaction()``, rolls back on any error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -424,21 +424,19 @@ def move_stock(
     """
     if state not in ("done", "reserved"):
         raise ValidationError("state must be done or reserved", field=f"{field}state")
+    if state == "reserved":
+        return reserve_stock(session, [{
+            "product_id": product_id, "quantity": quantity, "from_location_id": from_location_id,
+            "to_location_id": to_location_id, "lot_id": lot_id, "origin_type": origin_type, "origin_id": origin_id,
+            "origin_line_id": origin_line_id, "reference": reference, "field": field}])[0]
     q = qty(quantity, f"{field}quantity")
     product = get_product(session, product_id, f"{field}productId")
     kinds = _check_move(session, product, q, from_location_id, to_location_id, lot_id, field)
     _serial_free(session, product, lot_id, kinds, field)
     from_internal, to_internal = kinds[0] == "internal", kinds[1] == "internal"
-    if state == "reserved" and not from_internal:
-        raise ValidationError("only stock in an internal location can be reserved", field=f"{field}fromLocationId")
-
     if from_internal:
-        if state == "done":
-            parts = _allocate(session, product, from_location_id, q, lot_id,
-                              lambda lid, x: _take(session, product.id, from_location_id, lid, x), f"{field}quantity")
-        else:
-            parts = _allocate(session, product, from_location_id, q, lot_id,
-                              lambda lid, x: _hold(session, product.id, from_location_id, lid, x), f"{field}quantity")
+        parts = _allocate(session, product, from_location_id, q, lot_id,
+                          lambda lid, x: _take(session, product.id, from_location_id, lid, x), f"{field}quantity")
     else:
         parts = [(lot_id, q)]
         _add(session, product.id, from_location_id, lot_id, -q, False)
@@ -449,20 +447,51 @@ def move_stock(
         m = Move(product_id=product.id, quantity=part, from_location_id=from_location_id,
                  to_location_id=to_location_id, lot_id=lid, state=state, origin_type=origin_type,
                  origin_id=origin_id, origin_line_id=origin_line_id, reference=reference or "")
-        if state == "done":
-            m.done_at, m.done_by = now, actor
+        m.done_at, m.done_by = now, actor
         session.add(m)
         moves.append(m)
     session.flush()
     for m in moves:
-        if state == "done":
-            _receive_into(session, m, to_internal)
-        else:
-            session.add(Reservation(product_id=m.product_id, location_id=from_location_id, lot_id=m.lot_id,
-                                    lot_key=m.lot_id or 0, quantity=m.quantity, state="active",
-                                    origin_type=origin_type, origin_id=origin_id, move_id=m.id))
+        _receive_into(session, m, to_internal)
     session.flush()
     return moves
+
+
+def reserve_stock(session: Session, lines: Sequence[Mapping[str, Any]]) -> list[list[Move]]:
+    """Reserve the stock of several lines (a document's) at once: ``move_stock(..., state="reserved")``
+    for each, with every line's stock held first, then all their moves written in one flush and
+    all their reservations in another (one INSERT each on PostgreSQL, whatever the line count).
+
+    Each line is a mapping of :func:`move_stock`'s keyword arguments (``product_id``, ``quantity``,
+    ``from_location_id``, ``to_location_id``, optional ``lot_id``, ``origin_type``, ``origin_id``,
+    ``origin_line_id``, ``reference``, ``field``); returns each line's moves, in order.
+
+    :raises InsufficientStock: a line's source lacks available stock (the unit rolls back).
+    """
+    planned: list[list[Move]] = []
+    for line in lines:
+        field = line.get("field", "")
+        q = qty(line["quantity"], f"{field}quantity")
+        product = get_product(session, line["product_id"], f"{field}productId")
+        src, dst, lot_id = line["from_location_id"], line["to_location_id"], line.get("lot_id")
+        kinds = _check_move(session, product, q, src, dst, lot_id, field)
+        _serial_free(session, product, lot_id, kinds, field)
+        if kinds[0] != "internal":
+            raise ValidationError("only stock in an internal location can be reserved", field=f"{field}fromLocationId")
+        parts = _allocate(session, product, src, q, lot_id,
+                          lambda lid, x, p=product.id, loc=src: _hold(session, p, loc, lid, x), f"{field}quantity")
+        planned.append([Move(product_id=product.id, quantity=part, from_location_id=src, to_location_id=dst,
+                             lot_id=lid, state="reserved", origin_type=line.get("origin_type"),
+                             origin_id=line.get("origin_id"), origin_line_id=line.get("origin_line_id"),
+                             reference=line.get("reference") or "") for lid, part in parts])
+    session.add_all([m for moves in planned for m in moves])
+    session.flush()
+    session.add_all([Reservation(product_id=m.product_id, location_id=m.from_location_id, lot_id=m.lot_id,
+                                 lot_key=m.lot_id or 0, quantity=m.quantity, state="active",
+                                 origin_type=m.origin_type, origin_id=m.origin_id, move_id=m.id)
+                     for moves in planned for m in moves])
+    session.flush()
+    return planned
 
 
 def complete_moves(session: Session, moves: Iterable[Move]) -> list[Move]:

@@ -62,11 +62,11 @@ def _reserve_shipment(session: Session, shipment: Shipment, lines: list[Shipment
     if lines is None:
         lines = _shipment_lines(session, shipment.id)
     ledger.prefetch_products(session, (line.product_id for line in lines))
-    for i, line in enumerate(lines):
-        ledger.move_stock(session, product_id=line.product_id, quantity=line.quantity,
-                          from_location_id=shipment.from_location_id, to_location_id=shipment.to_location_id,
-                          lot_id=line.lot_id, origin_type=ORIGIN["shipment"], origin_id=shipment.id,
-                          origin_line_id=line.id, reference=shipment.number, state="reserved", field=f"lines[{i}].")
+    ledger.reserve_stock(session, [
+        {"product_id": line.product_id, "quantity": line.quantity, "from_location_id": shipment.from_location_id,
+         "to_location_id": shipment.to_location_id, "lot_id": line.lot_id, "origin_type": ORIGIN["shipment"],
+         "origin_id": shipment.id, "origin_line_id": line.id, "reference": shipment.number, "field": f"lines[{i}]."}
+        for i, line in enumerate(lines)])
 
 
 def pick_shipment(session: Session, shipment_id: int) -> Shipment:
@@ -100,10 +100,11 @@ def post(session: Session, change: StateChange) -> None:
     if change.action == "pick":
         _reserve_shipment(session, shipment)
     elif change.action == "confirm":
+        # stamped first, so the shipment's row is written once, with its state, by the next flush
+        shipment.done_at, shipment.done_by = utcnow(), _actor(session)
         if change.from_state == "draft":  # the lines confirm_shipment read for the hooks
             _reserve_shipment(session, shipment, change.args.get("lines"))
         ledger.complete_moves(session, _shipment_moves(session, shipment, "reserved"))
-        shipment.done_at, shipment.done_by = utcnow(), _actor(session)
         session.flush()
     elif change.action == "cancel":
         ledger.cancel_moves(session, _shipment_moves(session, shipment, "reserved"))
