@@ -111,6 +111,17 @@ def _entity_id(obj: Any) -> str:
     return ",".join(str(v) for v in ident) if ident and all(v is not None for v in ident) else "?"
 
 
+_COLUMNS: dict[Any, tuple[str, ...]] = {}
+
+
+def _audited_columns(mapper: Any) -> tuple[str, ...]:
+    """The column attributes of ``mapper`` an audit entry records (not the secret ones), in order."""
+    keys = _COLUMNS.get(mapper)
+    if keys is None:
+        keys = _COLUMNS[mapper] = tuple(a.key for a in mapper.column_attrs if a.key not in _SECRET_FIELDS)
+    return keys
+
+
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _ctx: Any) -> None:
     if not session.info.get("operation"):
@@ -122,23 +133,27 @@ def _collect(session: Session, _ctx: Any) -> None:
                 continue
             state = inspect(obj)
             changes: dict[str, Any] = {}
-            for attr in state.mapper.column_attrs:
-                key = attr.key
-                if key in _SECRET_FIELDS:
-                    continue
-                hist = state.attrs[key].history
-                if action == "create":
+            columns = _audited_columns(state.mapper)
+            if action == "create":
+                for key in columns:
                     value = getattr(obj, key)
                     if value is not None:
                         changes[key] = [None, _json(value)]
-                elif action == "delete":
+            elif action == "delete":
+                for key in columns:
+                    hist = state.attrs[key].history
                     before = hist.unchanged[0] if hist.unchanged else (hist.deleted[0] if hist.deleted else None)
                     changes[key] = [_json(before), None]
-                elif hist.has_changes():
-                    before = hist.deleted[0] if hist.deleted else None
-                    after = hist.added[0] if hist.added else None
-                    if before != after:
-                        changes[key] = [_json(before), _json(after)]
+            else:
+                # only the attributes set since the last flush can have changed (committed_state
+                # holds their values from before), in the mapper's column order
+                for key in [k for k in columns if k in state.committed_state]:
+                    hist = state.attrs[key].history
+                    if hist.has_changes():
+                        before = hist.deleted[0] if hist.deleted else None
+                        after = hist.added[0] if hist.added else None
+                        if before != after:
+                            changes[key] = [_json(before), _json(after)]
             if action == "update" and not changes:
                 continue
             if type(obj) is Token:
