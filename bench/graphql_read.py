@@ -324,8 +324,13 @@ def main() -> None:
         print(f"site: SQLite, {N_ITEMS} items + {N_CUSTOMERS} customers + {N_ORDERS} orders "
               f"(built in {time.perf_counter() - t0:.1f} s)")
         print(f"query: {QUERY}")
+        import importlib.util
+
+        # what uvicorn's "auto" picks for every server of the run
+        loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+        http = "httptools" if importlib.util.find_spec("httptools") else "h11"
         print(f"each run: at most {args.seconds:g} s or {args.requests} requests, {args.concurrency} keep-alive "
-              f"clients, 1 uvicorn worker (asyncio, h11) in a subprocess; machine: 2 cores shared with the client")
+              f"clients, 1 uvicorn worker ({loop}, {http}) in a subprocess; machine: 2 cores shared with the client")
         runs = [
             ("tenon", "tenon, scoped rep (east+west)", tokens["rep"]),
             ("tenon", "tenon, manager (all rows)", tokens["manager"]),

@@ -18,14 +18,19 @@ and with ``--baseline DIR`` another one, e.g. ``git archive main | tar -x -C /tm
 6. prints per mutation kind the median server CPU and statement count, per order the loop's wall
    time and the floor's, and the ratios between the trees.
 
-``--workers-check`` also runs the loop with two clients against ``tenon serve --workers 1`` and
-``--workers 2`` of each tree (orders/s; the ratio is what several workers buy).
+``--workers-check`` also runs the loop with two clients (two processes) against ``tenon serve
+--workers 1`` and ``--workers 2`` of each tree (orders/s; the ratio is what several workers buy).
+
+The clients use the standard library's ``http.client`` (``BENCH_CLIENT=httpx`` for httpx, which the
+bench used before): on a 2-core machine the client shares the cores with the server and the database,
+so a lighter client leaves the figures to the server.
 
 Figures depend on the machine and on what else runs on it; compare rows of one run, not runs.
 
 Usage::
 
-    .venv/bin/python bench/mutations.py [--orders 40] [--baseline /tmp/base] [--database-url URL]
+    .venv/bin/python bench/mutations.py [--orders 40] [--baseline /tmp/base [--baseline-server h11:asyncio]]
+                                        [--database-url URL] [--compare-http] [--py-spy [--gil]] [--workers-check]
 """
 
 from __future__ import annotations
@@ -41,7 +46,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -173,15 +177,49 @@ def _wait(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 class Client:
-    def __init__(self, base: str) -> None:
-        import httpx
+    """A keep-alive GraphQL client on the standard library's ``http.client`` (one connection, the
+    request in one send, ``TCP_NODELAY``): it costs the shared machine's cores a fraction of what
+    httpx does per request, so the figures are the server's (``BENCH_CLIENT=httpx`` for httpx)."""
 
-        self.http = httpx.Client(base_url=base, timeout=60)
+    def __init__(self, base: str) -> None:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(base)
+        self.host, self.port = url.hostname or "127.0.0.1", url.port or 80
+        self.httpx = None
+        if os.environ.get("BENCH_CLIENT") == "httpx":
+            import httpx
+
+            self.httpx = httpx.Client(base_url=base, timeout=60)
+        self.conn: Any = None
         self.token: str | None = None
+
+    def _request(self, method: str, path: str, body: bytes | None = None,
+                 headers: dict[str, str] | None = None) -> Any:
+        headers = {**(headers or {}), **({"Content-Type": "application/json"} if body is not None else {})}
+        if self.httpx is not None:
+            return self.httpx.request(method, path, content=body, headers=headers).json()
+        import http.client
+
+        for attempt in (1, 2):  # a keep-alive connection the server closed is opened again, once
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                self.conn.connect()
+                self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                return json.loads(self.conn.getresponse().read())
+            except (http.client.RemoteDisconnected, ConnectionError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def __call__(self, query: str, token: str | None = None, **variables: Any) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token or self.token}"} if (token or self.token) else {}
-        body = self.http.post("/graphql", json={"query": query, "variables": variables}, headers=headers).json()
+        body = self._request("POST", "/graphql", json.dumps({"query": query, "variables": variables}).encode(),
+                             headers)
         if body.get("errors"):
             raise RuntimeError(f"{query[:60]}...: {body['errors'][0]}")
         return body["data"]
@@ -192,7 +230,10 @@ class Client:
         return data["login"]["token"]
 
     def stats(self) -> dict[str, float]:
-        return self.http.get("/bench/stats").json()
+        return self._request("GET", "/bench/stats")
+
+    def dump(self) -> dict[str, int]:
+        return self._request("POST", "/bench/dump", b"{}")
 
 
 def _setup(client: Client) -> dict[str, Any]:
@@ -353,7 +394,7 @@ class Run:
     def finish(self) -> dict[str, Any]:
         args = self.args
         try:
-            self.client.http.post("/bench/dump")
+            self.client.dump()
         finally:
             self.proc.terminate()
             self.proc.wait(timeout=30)
@@ -470,21 +511,29 @@ def workers_check(label: str, tree: Path, root: Path, args: argparse.Namespace) 
             ctx = _setup(Client(base))
             for i in range(2):
                 _one_order(Client(base), ctx, i, None)
-            done = [0]
+            import multiprocessing
+
+            # each client in its own process: two client threads would share one GIL, and the
+            # second worker would wait on the client instead of on the server
+            forked = multiprocessing.get_context("fork")
+            done = forked.Value("i", 0)
 
             def client_loop(n: int) -> None:
                 c = Client(base)
                 for i in range(args.workers_orders):
                     _one_order(c, ctx, n * 1000 + i, None)
-                    done[0] += 1
+                    with done.get_lock():
+                        done.value += 1
 
             started = time.perf_counter()
-            threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(2)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            result[workers] = done[0] / (time.perf_counter() - started)
+            clients = [forked.Process(target=client_loop, args=(n,)) for n in range(2)]
+            for c in clients:
+                c.start()
+            for c in clients:
+                c.join()
+                if c.exitcode != 0:
+                    raise SystemExit(f"a client of the workers check failed (exit code {c.exitcode})")
+            result[workers] = done.value / (time.perf_counter() - started)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -539,6 +588,9 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=40, help="measured orders per run")
     parser.add_argument("--warmup", type=int, default=5, help="orders before measuring")
     parser.add_argument("--baseline", type=Path, help="another source tree to measure side by side")
+    parser.add_argument("--baseline-server", default="auto:auto", metavar="HTTP:LOOP",
+                        help="uvicorn's http and loop for the baseline (h11:asyncio for a tree from before "
+                             "httptools and uvloop were dependencies); default auto:auto, as this tree")
     parser.add_argument("--database-url", help="PostgreSQL server URL (a database per run); default SQLite")
     parser.add_argument("--profile", action="store_true", help="cProfile each server (written to the temp dir)")
     parser.add_argument("--compare-http", action="store_true", help="this tree served with h11 on asyncio's loop and with httptools on "
@@ -562,7 +614,7 @@ def main() -> None:
         site, port, record = args.serve
         return _serve(site, int(port), record, args.profile_to)
 
-    trees = [("baseline", args.baseline.resolve(), "auto:auto")] if args.baseline else []
+    trees = [("baseline", args.baseline.resolve(), args.baseline_server)] if args.baseline else []
     if args.compare_http:
         trees = [("h11+asyncio", REPO, "h11:asyncio"), ("httptools+uvloop", REPO, "httptools:uvloop")]
     else:
