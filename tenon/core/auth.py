@@ -157,20 +157,25 @@ def actor_for_token(session: Session, raw: str) -> Actor | None:
     return actor_of(user, token.id)
 
 
+_SETTINGS, _TOKENS, _USERS = Setting.__table__, Token.__table__, User.__table__
+
+
 def _version(key: str) -> Any:
-    return select(Setting.value).where(Setting.key == key).scalar_subquery()
+    return select(_SETTINGS.c.value).where(_SETTINGS.c.key == key).scalar_subquery()
 
 
 # Built once: a statement object keeps its cache key, so a request neither builds nor keys them.
-_SIGN_IN_COLUMNS = (_version(POLICY_VERSION_KEY), _version(PLUGINS_VERSION_KEY), Token.id, Token.revoked_at,
-                    Token.expires_at, User.id, User.username, User.attributes, User.active, Token.last_used_at,
-                    _version(AUDIT_HEAD_KEY))
+# On the tables, run on the session's connection: no row scope applies to tokens, users or settings
+# (and none is bound yet), so the statement skips the ORM's execution layer (~50 us a request).
+_SIGN_IN_COLUMNS = (_version(POLICY_VERSION_KEY), _version(PLUGINS_VERSION_KEY), _TOKENS.c.id, _TOKENS.c.revoked_at,
+                    _TOKENS.c.expires_at, _USERS.c.id, _USERS.c.username, _USERS.c.attributes, _USERS.c.active,
+                    _TOKENS.c.last_used_at, _version(AUDIT_HEAD_KEY))
 _TIMEOUT = func.set_config("statement_timeout", bindparam("timeout"), True)
 
 
 def _signing_in(*extra: Any) -> Any:
-    return (select(*_SIGN_IN_COLUMNS, *extra).join_from(Token, User, User.id == Token.user_id)
-            .where(Token.token_hash == bindparam("token_hash")))
+    return (select(*_SIGN_IN_COLUMNS, *extra).join_from(_TOKENS, _USERS, _USERS.c.id == _TOKENS.c.user_id)
+            .where(_TOKENS.c.token_hash == bindparam("token_hash")))
 
 
 _SIGN_IN = _signing_in()
@@ -200,7 +205,7 @@ def sign_in(session: Session, raw: str | None, *, statement_timeout_ms: int | No
     timeout = {"timeout": str(int(statement_timeout_ms))} if statement_timeout_ms is not None else None
     if raw:
         params = {"token_hash": token_hash(raw), **(timeout or {})}
-        row = session.execute(_SIGN_IN if timeout is None else _SIGN_IN_TIMEOUT, params).first()
+        row = session.connection().execute(_SIGN_IN if timeout is None else _SIGN_IN_TIMEOUT, params).first()
         if row is not None:
             policy, plugins, token_id, revoked_at, expires_at, user_id, username, attributes, active, last_used = row[:10]
             versions = (int(policy or 0), int(plugins or 0))
