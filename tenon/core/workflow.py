@@ -29,15 +29,16 @@ One error code per meaning, for every plugin:
 * an unknown or out-of-scope id: ``NOT_FOUND``, a malformed one ``VALIDATION``
   (:func:`tenon.core.ids.get_record`);
 * bad input found by a guard: ``VALIDATION`` (or the plugin's own code);
-* a concurrent change of the same record: ``CONFLICT`` (the new state is flushed at once, so the
-  record's optimistic ``version`` is checked before any side effect).
+* a concurrent change of the same record: ``CONFLICT`` (the record's optimistic ``version`` is
+  checked when the new state is flushed, with the next query or at commit; the unit rolls back,
+  side effects included).
 
 :meth:`Workflow.apply` runs, in this order, inside the caller's unit of work:
 
 1. the transition for ``action`` from the current state (else ``INVALID_STATE``);
 2. its ``guard(session, record, **args)``, which raises to refuse;
 3. its ``before`` owned hook (a ``…ing`` hook: implementations may veto by raising);
-4. the state change, flushed;
+4. the state change (written by the next flush, with what the later steps change);
 5. ``record(session, change)``: the plugin's bookkeeping of the change (its history row, or
    the effects the change makes, such as stock's ledger moves);
 6. the workflow's ``changed`` hook (past tense: an in-transaction reaction, cannot veto);

@@ -397,6 +397,16 @@ def _serial_free(session: Session, product: Product, lot_id: int | None, kinds: 
         raise ValidationError("this serial number is already in stock", field=f"{field}lot")
 
 
+def _checked(session: Session, product_id: int, quantity: Any, from_location_id: int, to_location_id: int,
+             lot_id: int | None, field: str) -> tuple[Decimal, Product, tuple[str, str]]:
+    """A move's quantity, product and the two locations' kinds, checked (see :func:`move_stock`)."""
+    q = qty(quantity, f"{field}quantity")
+    product = get_product(session, product_id, f"{field}productId")
+    kinds = _check_move(session, product, q, from_location_id, to_location_id, lot_id, field)
+    _serial_free(session, product, lot_id, kinds, field)
+    return q, product, kinds
+
+
 def move_stock(
     session: Session,
     *,
@@ -429,10 +439,7 @@ def move_stock(
             "product_id": product_id, "quantity": quantity, "from_location_id": from_location_id,
             "to_location_id": to_location_id, "lot_id": lot_id, "origin_type": origin_type, "origin_id": origin_id,
             "origin_line_id": origin_line_id, "reference": reference, "field": field}])[0]
-    q = qty(quantity, f"{field}quantity")
-    product = get_product(session, product_id, f"{field}productId")
-    kinds = _check_move(session, product, q, from_location_id, to_location_id, lot_id, field)
-    _serial_free(session, product, lot_id, kinds, field)
+    q, product, kinds = _checked(session, product_id, quantity, from_location_id, to_location_id, lot_id, field)
     from_internal, to_internal = kinds[0] == "internal", kinds[1] == "internal"
     if from_internal:
         parts = _allocate(session, product, from_location_id, q, lot_id,
@@ -471,11 +478,8 @@ def reserve_stock(session: Session, lines: Sequence[Mapping[str, Any]]) -> list[
     planned: list[list[Move]] = []
     for line in lines:
         field = line.get("field", "")
-        q = qty(line["quantity"], f"{field}quantity")
-        product = get_product(session, line["product_id"], f"{field}productId")
         src, dst, lot_id = line["from_location_id"], line["to_location_id"], line.get("lot_id")
-        kinds = _check_move(session, product, q, src, dst, lot_id, field)
-        _serial_free(session, product, lot_id, kinds, field)
+        q, product, kinds = _checked(session, line["product_id"], line["quantity"], src, dst, lot_id, field)
         if kinds[0] != "internal":
             raise ValidationError("only stock in an internal location can be reserved", field=f"{field}fromLocationId")
         parts = _allocate(session, product, src, q, lot_id,
