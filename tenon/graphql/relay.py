@@ -40,12 +40,19 @@ class Edge(Generic[T]):
     cursor: str = strawberry.field(description="Opaque position of the item.")
 
 
+def _edges(root: strawberry.Parent[Any]) -> list[Edge[Any]]:
+    # built only when a query selects them (most read the nodes only)
+    offset = root._offset
+    return [Edge(node=n, cursor=encode_cursor(offset + i)) for i, n in enumerate(root.nodes)]
+
+
 @strawberry.type(description="A page of a list.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of the page with their cursors.")
+    edges: list[Edge[T]] = strawberry.field(description="The items of the page with their cursors.", resolver=_edges)
     nodes: list[T] = strawberry.field(description="The items of the page (shortcut for edges.node).")
     page_info: PageInfo = strawberry.field(description="Paging information.")
     _count: strawberry.Private[Callable[[], Any]]
+    _offset: strawberry.Private[int] = 0
 
     @strawberry.field(description="How many items the whole list has (with the same filters and access).")
     async def total_count(self) -> int:
@@ -108,7 +115,8 @@ def page_bounds(context: Any, first: int | None, after: str | None) -> tuple[int
 async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after: str | None,
                    convert: Callable[[Any], Any] | None = None,
                    prefetch: Sequence[Prefetch] = (),
-                   counter: RowCounter | None = None) -> Connection[Any]:
+                   counter: RowCounter | None = None,
+                   columns: Sequence[Any] = ()) -> Connection[Any]:
     """Run ``stmt`` (an ORM select with an ``ORDER BY``) for one page.
 
     :param context: the operation context.
@@ -121,6 +129,10 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     :param counter: the maintained count of the listed model; used for ``totalCount`` only
         when ``stmt`` has no condition at all (any ``WHERE``, join, grouping or custom-field
         criterion counts the rows), and only when it can answer under the session's scopes.
+    :param columns: load the page as plain rows of these column attributes of the listed entity
+        (:func:`tenon.graphql.prefetch.columns`) instead of entities: ``convert`` then gets rows
+        and must read only those columns. Cheaper (no identity map, no unread columns); the
+        select stays an ORM select, so row scopes and custom-field criteria apply as before.
     """
     offset, limit = page_bounds(context, first, after)
     extra = entity_criteria(stmt)
@@ -129,8 +141,10 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     if counter is not None and not _unfiltered(stmt, counter.model):
         counter = None
 
+    page_stmt = (stmt.with_only_columns(*columns) if columns else stmt).offset(offset).limit(limit + 1)
+
     def fetch(session: Session) -> tuple[Sequence[Any], list[tuple[str, dict[Any, Any]]]]:
-        found = session.scalars(stmt.offset(offset).limit(limit + 1)).all()
+        found = session.execute(page_stmt).all() if columns else session.scalars(page_stmt).all()
         page = found[:limit]
         return found, [(p.loader, p.run(session, page)) for p in prefetch] if page else []
 
@@ -141,7 +155,6 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     has_next = len(rows) > limit
     rows = rows[:limit]
     nodes = [convert(r) for r in rows] if convert else rows
-    edges = [Edge(node=n, cursor=encode_cursor(offset + i)) for i, n in enumerate(nodes)]
 
     def count_rows(session: Session) -> int:
         if counter is not None:
@@ -157,15 +170,15 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
         return int(await context.run(count_rows))
 
     return Connection(
-        edges=edges,
         nodes=nodes,
         page_info=PageInfo(
             has_next_page=has_next,
             has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=encode_cursor(offset) if nodes else None,
+            end_cursor=encode_cursor(offset + len(nodes) - 1) if nodes else None,
         ),
         _count=count,
+        _offset=offset,
     )
 
 

@@ -80,3 +80,12 @@ def test_the_page_answers_its_nested_fields_without_the_dataloaders(site, monkey
     assert used == []
     client.ok(ONE, {"id": nodes[0]["id"]})
     assert sorted(set(used)) == ["scopeplug.customer_by_id", "scopeplug.item_by_id"]
+
+
+def test_a_column_list_names_only_columns_the_model_has():
+    from scopeplug.models import Customer
+    from tenon.graphql.prefetch import columns
+
+    assert [c.key for c in columns(Customer, "id", "name")] == ["id", "name"]
+    with pytest.raises(ValueError, match="ScopeCustomer has no column nickname"):
+        columns(Customer, "id", "nickname")

@@ -115,8 +115,6 @@ class AdminQuery:
                     CasbinRule.v1 == filter.role).exists())
         page = await paginate(info.context, stmt, first=first, after=after)
         page.nodes = await info.context.run(user_types, page.nodes)
-        for edge, node in zip(page.edges, page.nodes, strict=True):
-            edge.node = node
         return page
 
     @strawberry.field(description="Every policy line (role grants), in the site database.",

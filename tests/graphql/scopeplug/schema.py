@@ -12,7 +12,7 @@ from strawberry.types import Info
 from tenon.core.contributions import SchemaContribution
 from tenon.core.errors import NotFound
 from tenon.graphql.permissions import allowed
-from tenon.graphql.prefetch import Prefetch, direct, selected
+from tenon.graphql.prefetch import Prefetch, columns, direct, rows_by_id, selected
 from tenon.graphql.relay import Connection, paginate
 
 from . import services
@@ -83,12 +83,12 @@ class OrderType:
     @strawberry.field(description="The ordering customer, or null when the reader may not see it.")
     @direct
     def customer(self, info: Info) -> CustomerType | None:
-        return ORDER_PREFETCH["customer"].load(info, self.customer_pk, _customer)
+        return ORDER_PREFETCH["customer"].load(info, self.customer_pk)
 
     @strawberry.field(description="The ordered item.")
     @direct
     def item(self, info: Info) -> ItemType | None:
-        return ORDER_PREFETCH["item"].load(info, self.item_pk, _item)
+        return ORDER_PREFETCH["item"].load(info, self.item_pk)
 
 
 def _customer(row: Any) -> CustomerType | None:
@@ -99,9 +99,15 @@ def _item(row: Any) -> ItemType | None:
     return ItemType.from_model(row) if row is not None else None
 
 
+#: the columns each type's ``from_model`` reads: lists and nested batches load these as plain rows
+ORDER_COLUMNS = columns(Order, "id", "number", "region", "amount", "customer_id", "item_id")
+CUSTOMER_COLUMNS = columns(Customer, "id", "code", "name", "region")
+ITEM_COLUMNS = columns(Item, "id", "code", "name")
+
 ORDER_PREFETCH = {
-    "customer": Prefetch("scopeplug.customer_by_id", services.customers_by_id, lambda o: o.customer_id),
-    "item": Prefetch("scopeplug.item_by_id", services.items_by_id, lambda o: o.item_id),
+    "customer": Prefetch("scopeplug.customer_by_id", rows_by_id(Customer, CUSTOMER_COLUMNS),
+                         lambda o: o.customer_id, _customer),
+    "item": Prefetch("scopeplug.item_by_id", rows_by_id(Item, ITEM_COLUMNS), lambda o: o.item_id, _item),
 }
 
 
@@ -146,7 +152,8 @@ class Query:
     @strawberry.field(description="Orders the reader may see, by id.", extensions=allowed("scopeplug.order", "read"))
     async def orders(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[OrderType]:
         return await paginate(info.context, select(Order).order_by(Order.id), first=first, after=after,
-                              convert=OrderType.from_model, prefetch=selected(info, ORDER_PREFETCH))
+                              convert=OrderType.from_model, prefetch=selected(info, ORDER_PREFETCH),
+                              columns=ORDER_COLUMNS)
 
     @strawberry.field(description="One order; NOT_FOUND when it does not exist or is outside the reader's scope.",
                       extensions=allowed("scopeplug.order", "read"))

@@ -78,11 +78,3 @@ def orders_by_item(session: Session, keys: Sequence[int]) -> list[list[Order]]:
     return [grouped.get(k, []) for k in keys]
 
 
-def customers_by_id(session: Session, keys: Sequence[int]) -> list[Customer | None]:
-    found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(keys)))}
-    return [found.get(k) for k in keys]
-
-
-def items_by_id(session: Session, keys: Sequence[int]) -> list[Item | None]:
-    found = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(keys)))}
-    return [found.get(k) for k in keys]

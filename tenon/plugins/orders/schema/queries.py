@@ -142,8 +142,6 @@ class Query:
         orders: list[SalesOrder] = list(page.nodes)
         lines = await info.context.run(reports.lines_by_order, [o.id for o in orders])
         page.nodes = [OrderProgressType.from_progress(reports.progress_of(o, lines[o.id], day)) for o in orders]
-        for edge, node in zip(page.edges, page.nodes, strict=True):
-            edge.node = node
         return page
 
     @strawberry.field(description="Delivery cycle time KPI: days from confirmation to full shipment of the orders "
