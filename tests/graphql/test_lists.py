@@ -57,3 +57,24 @@ def test_bad_enum_value_is_a_clear_input_error(make_app, make_client):
     admin = make_client(app, create_user(app, "root", roles=["admin"]))
     err = admin.error(USERS, {"o": {"field": "PASSWORD"}})
     assert err["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+EDGES = """query($first: Int, $after: String) { users(first: $first, after: $after) {
+  pageInfo { startCursor endCursor } edges { cursor node { username roles } } nodes { username } } }"""
+
+
+def test_edges_carry_the_page_nodes_and_cursors_that_page_on(make_app, make_client):
+    """``users`` replaces its page's nodes (roles loaded per page): the edges show the same nodes, and
+    an edge's cursor passed as ``after`` starts the next page right after that edge."""
+    app = make_app(plugins=[])
+    admin = make_client(app, create_user(app, "root", roles=["admin"]))
+    for name in ("u1", "u2", "u3"):
+        create_user(app, name, roles=["auditor"])
+    page = admin.ok(EDGES, {"first": 3})["users"]
+    edges = page["edges"]
+    assert [e["node"]["username"] for e in edges] == names(page) == ["root", "u1", "u2"]
+    assert [e["node"]["roles"] for e in edges] == [["admin"], ["auditor"], ["auditor"]]
+    assert (edges[0]["cursor"], edges[-1]["cursor"]) == (page["pageInfo"]["startCursor"], page["pageInfo"]["endCursor"])
+    after_first = admin.ok(EDGES, {"first": 2, "after": edges[0]["cursor"]})["users"]
+    assert names(after_first) == ["u1", "u2"]
+    assert after_first["edges"][0]["cursor"] == edges[1]["cursor"]

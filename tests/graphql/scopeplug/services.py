@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tenon.core.errors import NotFound, ValidationError
 
-from .models import Customer, Item, Order
+from .models import Customer, Order
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
