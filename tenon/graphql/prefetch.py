@@ -32,12 +32,14 @@ that reads only ``info.context`` (as :meth:`Prefetch.load` does) works either wa
 
 from __future__ import annotations
 
+import functools
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLObjectType
-from sqlalchemy import select
+from sqlalchemy import Result, select
 from sqlalchemy.orm import Session
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
@@ -86,6 +88,20 @@ def columns(model: type, *names: str) -> tuple[Any, ...]:
     return tuple(getattr(model, n) for n in keys)
 
 
+@functools.lru_cache(maxsize=512)
+def _row_class(keys: tuple[str, ...]) -> Any:
+    return namedtuple("Row", keys, rename=True)._make
+
+
+def plain_rows(result: Result[Any]) -> list[Any]:
+    """The rows of ``result`` as named tuples (``row.number``, ``row[0]``).
+
+    SQLAlchemy's ``Row`` resolves each attribute by name at every read (about 0.75 µs on
+    SQLAlchemy 2.1), which was a quarter of a 100-row page's conversion; a named tuple's
+    attribute is a C slot read. Built once per column set."""
+    return list(map(_row_class(tuple(result.keys())), result))
+
+
 def rows_by_id(model: type, cols: Sequence[Any] | None = None) -> Callable[[Session, Sequence[Any]], list[Any]]:
     """A batch function ``fn(session, ids) -> rows`` over ``model``'s ``id``: plain rows of ``cols``
     (default: every column), ``None`` for an id that does not exist or is outside the reader's
@@ -99,7 +115,7 @@ def rows_by_id(model: type, cols: Sequence[Any] | None = None) -> Callable[[Sess
         selected = (key, *selected)
 
     def load(session: Session, keys: Sequence[Any]) -> list[Any]:
-        found = {r.id: r for r in session.execute(select(*selected).where(key.in_(list(keys))))}
+        found = {r.id: r for r in plain_rows(session.execute(select(*selected).where(key.in_(list(keys)))))}
         return [found.get(k) for k in keys]
 
     return load

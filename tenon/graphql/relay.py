@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from tenon.core.counters import RowCounter
 from tenon.core.custom import entity_criteria
 from tenon.core.errors import ValidationError
-from tenon.graphql.prefetch import Prefetch
+from tenon.graphql.prefetch import Prefetch, plain_rows
 
 T = TypeVar("T")
 
@@ -144,7 +144,7 @@ async def paginate(context: Any, stmt: Select[Any], *, first: int | None, after:
     page_stmt = (stmt.with_only_columns(*columns) if columns else stmt).offset(offset).limit(limit + 1)
 
     def fetch(session: Session) -> tuple[Sequence[Any], list[tuple[str, dict[Any, Any]]]]:
-        found = session.execute(page_stmt).all() if columns else session.scalars(page_stmt).all()
+        found = plain_rows(session.execute(page_stmt)) if columns else session.scalars(page_stmt).all()
         page = found[:limit]
         return found, [(p.loader, p.run(session, page)) for p in prefetch] if page else []
 
