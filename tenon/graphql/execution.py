@@ -92,6 +92,24 @@ def _close(session: Any) -> None:
     session.close()
 
 
+def _local(session: Any) -> bool:
+    """Whether ``session`` works on an SQLite file: its reads never wait on another transaction
+    (WAL), so a short fixed step (sign-in, finishing a read) costs less on the event loop than a
+    thread hop (about 0.35 ms of server CPU each, :mod:`tenon.graphql.context`)."""
+    return session.bind.dialect.name == "sqlite"
+
+
+def _nothing_to_write(session: Any) -> bool:
+    """Whether committing ``session`` writes nothing and so never waits on SQLite's write lock:
+    nothing to flush, no token use to record, no write transaction open on its connection."""
+    if session.new or session.dirty or session.deleted or auth.TOKEN_USED in session.info:
+        return False
+    if session.get_transaction() is None:
+        return True
+    # pysqlite begins a transaction only before a write (INSERT, UPDATE, DELETE)
+    return not session.connection().connection.dbapi_connection.in_transaction
+
+
 def _commit_and_close(session: Any) -> None:
     # one thread hop for both (a hop costs about as much as a small statement); a failed commit
     # is rolled back by the close
@@ -133,8 +151,12 @@ class Transaction(SchemaExtension):
         operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
         begin_unit(session, tenon, request_id=context.request_id, **operation)
         closing = [False]  # the commit closes the session too (one hop)
+        local = _local(session)
         try:
-            await context.run(self._authenticate, context)
+            if local:  # one indexed SELECT, never waiting on a lock (WAL): no hop
+                self._authenticate(session, context)
+            else:
+                await context.run(self._authenticate, context)
             if ec.operation_type == OperationType.SUBSCRIPTION:
                 # a subscription reads in its own short transactions: it holds no session meanwhile
                 await context.run(_close)
@@ -165,7 +187,10 @@ class Transaction(SchemaExtension):
                 if keyed:
                     await context.run(idempotency.remember, context.actor.user_id, context.idempotency_key, result.data)
                 closing[0] = True
-                await context.run(_commit_and_close)
+                if local and not is_mutation and _nothing_to_write(session):
+                    _commit_and_close(session)  # a read-only transaction ends at once
+                else:
+                    await context.run(_commit_and_close)
             except Exception as exc:  # a failed commit must reach the client as an error
                 if not closing[0]:
                     await context.run(_rollback)
@@ -177,7 +202,10 @@ class Transaction(SchemaExtension):
             after_commit(info, getattr(context.server, "kick_outbox", None))
         finally:
             if not closing[0]:
-                await context.run(_close)
+                if local and _nothing_to_write(session):
+                    _close(session)
+                else:
+                    await context.run(_close)
             release()
 
     @staticmethod

@@ -115,3 +115,35 @@ def test_entries_chain_after_another_worker_moved_the_head_since_sign_in(make_ap
         ops = s.scalars(select(AuditEntry.operation).where(AuditEntry.operation.like("mutation:%"))
                         .order_by(AuditEntry.id)).all()
     assert ops == sorted(ops, key=lambda op: op == "mutation:first") and "mutation:first" in ops, ops
+
+
+class _CountingThreads:
+    """Stands in for the operations' thread pool and counts the calls handed to it."""
+
+    def __init__(self, pool):
+        self.pool, self.calls = pool, 0
+
+    def submit(self, fn, *args, **kwargs):
+        self.calls += 1
+        return self.pool.submit(fn, *args, **kwargs)
+
+
+def test_on_sqlite_signing_in_and_ending_a_read_take_no_thread_hop(make_app, make_client, monkeypatch):
+    """A hop to a worker thread costs about 0.35 ms of server CPU, more than the sign-in SELECT or
+    the end of a read-only transaction on SQLite, whose reads never wait on a lock (WAL). Work that
+    may wait (anything on PostgreSQL, a write, a commit that writes) stays on the threads."""
+    from tenon.graphql import context
+
+    app = make_app(plugins=[])
+    client = make_client(app, create_user(app, "boss", roles=["admin"]))
+    client.ok(ME)  # the first use of the token stamps it (a write, at commit)
+    threads = _CountingThreads(context.DB_THREADS)
+    monkeypatch.setattr(context, "DB_THREADS", threads)
+    sqlite = app.engine.dialect.name == "sqlite"
+    assert client.ok("{ __typename }") == {"__typename": "Query"}
+    assert threads.calls == (0 if sqlite else 2)  # else: sign-in, and commit with close
+    threads.calls = 0
+    created = client.ok('mutation { userCreate(input: {username: "rita", password: "s3cret-pass!"}) { username } }')
+    assert created == {"userCreate": {"username": "rita"}}
+    assert threads.calls == (2 if sqlite else 3)  # the mutation's work and its commit stay on threads
+    assert client.ok('{ users(first: 10) { nodes { username } } }')["users"]["nodes"][-1] == {"username": "rita"}
