@@ -12,7 +12,9 @@ What it does (bounded; loopback only; stops by itself):
 4. does the same against a bare strawberry + Litestar app answering the same query with the same field
    count from memory (no database, plain attributes, parser and validation caches on): the ceiling;
    and, to tell the costs apart, a bare variant whose two nested fields are ``async`` resolvers (as a nested
-   DataLoader field outside a prefetched page is), and Tenon again with ``gc.freeze()`` called after startup;
+   DataLoader field outside a prefetched page is); with ``--baseline DIR``, Tenon again from another
+   source tree (e.g. ``git worktree add /tmp/base HEAD~3``: its code and its ``scopeplug``, on the same
+   site, so its migrations must match), before the others, side by side;
 5. prints requests/s, p50/p95 latency, SQL statements per request (counted in the server process on
    the request engine, read through a small ``/bench/sql`` route), server CPU per request (process time
    of the server, all threads) and the ratios to the ceiling.
@@ -21,7 +23,7 @@ Figures depend on the machine and on what else runs on it; compare rows of one r
 
 Usage::
 
-    /tmp/venv/bin/python bench/graphql_read.py [--seconds 10] [--requests 2000] [--concurrency 4]
+    .venv/bin/python bench/graphql_read.py [--seconds 10] [--requests 2000] [--concurrency 4] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
+import os
 import socket
 import statistics
 import subprocess
@@ -48,7 +50,7 @@ sys.path.insert(0, str(REPO / "tests" / "graphql"))  # the scopeplug test plugin
 QUERY = "{ orders(first: 100) { nodes { number amount customer { name } item { name } } } }"
 REGIONS = ["east", "west", "north", "south"]
 N_ITEMS, N_CUSTOMERS, N_ORDERS = 20, 380, 1600
-KINDS = ("tenon", "tenon-gc-frozen", "bare-async", "bare")
+KINDS = ("tenon-baseline", "tenon", "bare-async", "bare")
 CEILING = "bare strawberry + litestar (ceiling)"
 
 
@@ -207,12 +209,9 @@ def bare_app(nested_async: bool = False) -> Any:
 def serve(kind: str, site: str, port: int) -> None:
     import uvicorn
 
+    if kind == "tenon-baseline":  # PYTHONPATH holds the baseline tree: its tenon, and its scopeplug
+        sys.path.insert(0, str(Path(os.environ["PYTHONPATH"].split(os.pathsep)[0]) / "tests" / "graphql"))
     app = tenon_app(site) if kind.startswith("tenon") else bare_app(nested_async=kind == "bare-async")
-    if kind.endswith("-gc-frozen"):
-        # move everything allocated at startup out of the collector's generations: no full
-        # collection walks the schema, the mappers and the plugin objects again
-        gc.collect()
-        gc.freeze()
     uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)).run()
 
 
@@ -223,12 +222,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(kind: str, site: str) -> Any:
+def server(kind: str, site: str, baseline: Path | None = None) -> Any:
     """Start ``kind`` in a subprocess on a free loopback port; yields its base URL; stops it afterwards."""
     import httpx
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--site", site, "--port", str(port)])
+    env = {**os.environ, "PYTHONPATH": str(baseline)} if kind == "tenon-baseline" and baseline else None
+    proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--site", site, "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -305,6 +305,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="time limit of each run")
     parser.add_argument("--requests", type=int, default=2000, help="request limit of each run")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent keep-alive clients")
+    parser.add_argument("--baseline", type=Path, help="another source tree to serve side by side (same migrations)")
     parser.add_argument("--serve", choices=list(KINDS), help=argparse.SUPPRESS)
     parser.add_argument("--site", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -332,14 +333,17 @@ def main() -> None:
         print(f"each run: at most {args.seconds:g} s or {args.requests} requests, {args.concurrency} keep-alive "
               f"clients, 1 uvicorn worker ({loop}, {http}) in a subprocess; machine: 2 cores shared with the client")
         runs = [
+            ("tenon-baseline", "baseline tree, scoped rep", tokens["rep"]),
+            ("tenon-baseline", "baseline tree, manager", tokens["manager"]),
+        ] if args.baseline else []
+        runs += [
             ("tenon", "tenon, scoped rep (east+west)", tokens["rep"]),
             ("tenon", "tenon, manager (all rows)", tokens["manager"]),
-            ("tenon-gc-frozen", "tenon + gc.freeze(), scoped rep", tokens["rep"]),
             ("bare-async", "bare, nested fields async (no DB)", None),
             ("bare", CEILING, None),
         ]
         for kind in dict.fromkeys(k for k, _l, _t in runs):
-            with server(kind, site) as url:
+            with server(kind, site, args.baseline and args.baseline.resolve()) as url:
                 for _k, label, token in (r for r in runs if r[0] == kind):
                     results[label] = asyncio.run(load(url, token, args.seconds, args.requests, args.concurrency))
 

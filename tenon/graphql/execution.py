@@ -126,13 +126,14 @@ class Transaction(SchemaExtension):
         if getattr(context, "websocket", None) is not None:
             # A websocket connection has one context for all its operations; each
             # operation gets its own copy so concurrent ones never share a session.
-            context = ec.context = msgspec.structs.replace(context, session=None, loaders=None, lock=None)
+            context = ec.context = msgspec.structs.replace(context, session=None, loaders=None, lock=None, inline=False)
         tenon = context.tenon
         if context.token is None and getattr(context, "connection_params", None):
             # websockets (subscriptions) sign in with the connection_init payload
             context.token = connection_token(context.connection_params)
         is_mutation = ec.operation_type == OperationType.MUTATION
-        # one sync session per operation; its work runs on a worker thread (Context.run). At most
+        # one sync session per operation; its work runs on a worker thread (Context.run; a read on
+        # SQLite runs on the loop: Context.inline). At most
         # DB_SLOTS operations hold a session at once (the others wait here, holding nothing), so an
         # operation that holds a row lock always finds a thread and a connection to finish with.
         slots = _slots(context.server)
@@ -155,6 +156,7 @@ class Transaction(SchemaExtension):
         try:
             if local:  # one indexed SELECT, never waiting on a lock (WAL): no hop
                 self._authenticate(session, context)
+                context.inline = ec.operation_type == OperationType.QUERY
             else:
                 await context.run(self._authenticate, context)
             if ec.operation_type == OperationType.SUBSCRIPTION:
@@ -190,6 +192,7 @@ class Transaction(SchemaExtension):
                 if local and not is_mutation and _nothing_to_write(session):
                     _commit_and_close(session)  # a read-only transaction ends at once
                 else:
+                    context.inline = False  # a commit that writes may wait on SQLite's write lock
                     await context.run(_commit_and_close)
             except Exception as exc:  # a failed commit must reach the client as an error
                 if not closing[0]:
@@ -205,6 +208,7 @@ class Transaction(SchemaExtension):
                 if local and _nothing_to_write(session):
                     _close(session)
                 else:
+                    context.inline = False
                     await context.run(_close)
             release()
 
