@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLObjectType
-from sqlalchemy import Result, select
+from sqlalchemy import Result, bindparam, select
 from sqlalchemy.orm import Session
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
@@ -114,8 +114,11 @@ def rows_by_id(model: type, cols: Sequence[Any] | None = None) -> Callable[[Sess
     if not any(c is key for c in selected):
         selected = (key, *selected)
 
+    # built once: a statement built per call coerced every key and computed its cache key anew
+    stmt = select(*selected).where(key.in_(bindparam("ids", expanding=True)))
+
     def load(session: Session, keys: Sequence[Any]) -> list[Any]:
-        found = {r.id: r for r in plain_rows(session.execute(select(*selected).where(key.in_(list(keys)))))}
+        found = {r.id: r for r in plain_rows(session.execute(stmt, {"ids": list(keys)}))}
         return [found.get(k) for k in keys]
 
     return load

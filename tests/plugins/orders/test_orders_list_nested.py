@@ -15,7 +15,10 @@ from tenon.graphql.context import Context
 
 from .helpers import create_order, line, orders_site
 
-FIELDS = """number customer { code name } totalAmount lines { position productCode quantity unitPrice }
+FIELDS = """number state priority orderDate requestedDate customerReference notes cancelReason version createdAt
+    createdBy customerId regionCode
+    customer { id code name regionCode creditLimit paymentTerms notes active version contacts { name phone } }
+    totalAmount lines { position productCode quantity unitPrice }
     progress(asOf: "2026-12-01") { ordered shipped percentComplete overdue lines { ordered shipped } }"""
 PAGE = f"query($n: Int!) {{ salesOrders(first: $n) {{ nodes {{ id {FIELDS} }} }} }}"
 ONE = f"query($id: ID!) {{ salesOrder(id: $id) {{ id {FIELDS} }} }}"

@@ -27,7 +27,7 @@ from .types.customers import CustomerType
 from .types.enums import SalesOrderState
 from .types.regions import RegionType
 from .types.reports import CycleTimeBucket, DeliveryCycleTime, OrderProgressType
-from .types.sales_orders import SALES_ORDER_PREFETCH, SalesOrderType
+from .types.sales_orders import SALES_ORDER_COLUMNS, SALES_ORDER_PREFETCH, SalesOrderType
 
 
 
@@ -121,7 +121,8 @@ class Query:
         # unfiltered: totalCount from the maintained per-region counter (paginate checks that
         # nothing narrowed the list, custom-field criteria included; otherwise it counts rows)
         return await paginate(info.context, stmt, first=first, after=after, convert=SalesOrderType.from_model,
-                              prefetch=selected(info, SALES_ORDER_PREFETCH), counter=SALES_ORDER_COUNTER)
+                              prefetch=selected(info, SALES_ORDER_PREFETCH), counter=SALES_ORDER_COUNTER,
+                              columns=SALES_ORDER_COLUMNS)
 
     @strawberry.field(description="A sales order by id (NOT_FOUND outside your regions).",
                       extensions=allowed("orders.sales_order", "read"))

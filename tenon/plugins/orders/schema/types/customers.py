@@ -7,6 +7,8 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
+from tenon.graphql.prefetch import columns
+
 from ... import reports
 from ...models import Customer, Region
 from ..loaders import _by_ids
@@ -45,6 +47,11 @@ class CustomerType:
                    credit_limit=m.credit_limit, payment_terms=m.payment_terms, notes=m.notes, active=m.active,
                    version=m.version, _region_id=m.region_id, _id=m.id)
 
+    @staticmethod
+    def from_row(m: Customer | None) -> CustomerType | None:
+        """:meth:`from_model`, ``None`` for ``None`` (a customer outside the reader's regions)."""
+        return CustomerType.from_model(m) if m is not None else None
+
     @strawberry.field(description="The customer's region.")
     async def region(self, info: Info) -> RegionType | None:
         r = await info.context.batch("orders.region_by_id", _by_ids(Region)).load(self._region_id)
@@ -59,3 +66,8 @@ class CustomerType:
 # Types this module names in annotations; imported last, as they name this module's types too.
 from .regions import RegionType  # noqa: E402
 from .sales_orders import SalesOrderType  # noqa: E402
+
+
+#: what :meth:`CustomerType.from_model` reads: nested batches load these as plain rows
+CUSTOMER_COLUMNS = columns(Customer, "id", "code", "name", "region_code", "contacts", "credit_limit", "payment_terms",
+                           "notes", "active", "version", "region_id")
