@@ -113,6 +113,20 @@ class RowScope:
         return getattr(model, self.column).in_(values)
 
 
+#: at most this many entries in a policy version's scope cache (names and bound options); past it,
+#: answers are computed each time rather than remembered
+_CACHE_LIMIT = 20_000
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable, order-independent form of a user's attributes (JSON values)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
 def _matching(enforcer: casbin.Enforcer, actor: Actor, obj: str, act: str) -> list[list[str]]:
     out = []
     for p in enforcer.get_implicit_permissions_for_user(actor.subject):
@@ -236,13 +250,22 @@ class AccessControl:
         return out
 
     def bind(self, session: Session, actor: Actor) -> None:
-        """Make every ORM statement of ``session`` honour ``actor``'s row scopes."""
+        """Make every ORM statement of ``session`` honour ``actor``'s row scopes.
+
+        The options are built once per unit of work, not per statement (measured: ~2x on scoped
+        ORM reads), and reused for the next request of the same user with the same attributes
+        under the same policy version (building them was ~0.2 ms of a scoped request): a scope's
+        ``criteria`` must therefore depend on its ``(model, values)`` only."""
         session.info["actor"] = actor
-        criteria = self.criteria_for(actor)
-        # built once per unit of work, not per statement (measured: ~2x on scoped ORM reads)
-        session.info["row_scope_options"] = tuple(
-            with_loader_criteria(model, crit, include_aliases=True) for model, crit in criteria.items()
-        )
+        _enforcer, _version, cache, _decisions = self._current()
+        key = ("bind", actor.subject, _frozen(actor.attributes))
+        options = cache.get(key)  # type: ignore[call-overload]
+        if options is None:
+            options = tuple(with_loader_criteria(model, crit, include_aliases=True)
+                            for model, crit in self.criteria_for(actor).items())
+            if len(cache) < _CACHE_LIMIT:
+                cache[key] = options  # type: ignore[index]
+        session.info["row_scope_options"] = options
         # what bind() set, to tell it from a narrowing inside a mutation (acting; tenon.core.counters)
         session.info["row_scope_bound"] = session.info["row_scope_options"]
 
