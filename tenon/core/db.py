@@ -145,10 +145,16 @@ def async_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+#: the key of a pooled SQLite connection's ``info``: whether the file is in WAL mode (where a read
+#: never waits on a writer; a file system without shared memory keeps the rollback journal)
+SQLITE_WAL = "tenon_sqlite_wal"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
+    mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()
+    record.info[SQLITE_WAL] = bool(mode) and str(mode[0]).lower() == "wal"
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()

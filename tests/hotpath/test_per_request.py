@@ -151,3 +151,25 @@ def test_on_sqlite_a_read_takes_no_thread_hop(make_app, make_client, monkeypatch
     assert created == {"userCreate": {"username": "rita"}}
     assert threads.calls == (2 if sqlite else 3)  # the mutation's work and its commit stay on threads
     assert client.ok('{ users(first: 10) { nodes { username } } }')["users"]["nodes"][-1] == {"username": "rita"}
+
+
+def test_an_sqlite_file_without_wal_reads_on_the_threads(make_app, make_client, monkeypatch):
+    """Without WAL (a file system without shared memory keeps the rollback journal) a read can wait
+    on a writer's lock, so it must not wait on the event loop."""
+    import pytest
+    from sqlalchemy import event
+
+    from tenon.core.db import SQLITE_WAL
+    from tenon.graphql import context
+
+    app = make_app(plugins=[])
+    if app.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's journal modes")
+    client = make_client(app, create_user(app, "boss", roles=["admin"]))
+    client.ok(ME)
+    app.request_engine.dispose()  # new connections, which report a rollback journal
+    event.listen(app.request_engine, "connect", lambda _c, record: record.info.__setitem__(SQLITE_WAL, False))
+    threads = _CountingThreads(context.DB_THREADS)
+    monkeypatch.setattr(context, "DB_THREADS", threads)
+    assert client.ok("{ users(first: 5) { nodes { username } } }")["users"]["nodes"] == [{"username": "boss"}]
+    assert threads.calls >= 3  # sign-in, the page, commit
