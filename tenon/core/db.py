@@ -153,7 +153,8 @@ SQLITE_WAL = "tenon_sqlite_wal"
 def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()
+    cur.execute("PRAGMA journal_mode=WAL")
+    mode = cur.fetchone()  # (a cursor's own method: aiosqlite's adapted execute returns no cursor)
     record.info[SQLITE_WAL] = bool(mode) and str(mode[0]).lower() == "wal"
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
