@@ -5,7 +5,9 @@ may import these names.
 
 GraphQL: ``ProductType`` is the strawberry type named ``Product``; another plugin can declare a field of that
 type and resolve it with ``await load_product(info, product_id)``, which goes through the per-request DataLoader
-(one select for all the products a response needs; ``None`` gives ``None``).
+(one select for all the products a response needs; ``None`` gives ``None``). A list page of another plugin
+loads its rows' products with the page through ``product_prefetch(key)`` (``tenon.graphql.prefetch``), and the
+field's plain resolver answers with ``product_now(info, product_id)``.
 
 Events (after commit): subscribe with ``Subscriber(ShipmentDone, handler, name=...)``. Workflows
 (``SHIPMENT`` ...): the documents' declared life cycles, for reading (``SHIPMENT.allowed(shipment)``).
@@ -53,7 +55,7 @@ from .events import (
     ShipmentPicked,
     TransferDone,
 )
-from .schema.types.products import ProductType, load_product
+from .schema.types.products import ProductType, load_product, product_now, product_prefetch
 from .services.lots import lot_trace, record_consumption
 from .services.products import create_location, create_product, ensure_lot
 from .services.receipts import receive
@@ -78,6 +80,7 @@ __all__ = [
     "approve_requisition", "available", "cancel_requisition", "cancel_shipment", "close_requisition",
     "confirm_shipment", "create_location", "create_product",
     "create_requisition", "create_shipment", "default_stock_location", "ensure_lot", "issue_requisition",
-    "label_data", "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "receive", "record_consumption",
+    "label_data", "load_product", "lot_trace", "move_stock", "on_hand", "pick_shipment", "product_now", "product_prefetch",
+    "receive", "record_consumption",
     "release_for_origin", "release_reservations", "reserve_for", "reserve_stock", "scan", "virtual_location", "zpl_label",
 ]

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from tenon.core.errors import ValidationError
 from tenon.core.ids import decode_id, get_record
 from tenon.graphql.permissions import allowed
+from tenon.graphql.prefetch import selected
 from tenon.graphql.relay import Connection, paginate
 
 from ..models import Bom, Operation, ProductionException, Routing, WorkCenter, WorkOrder, WorkOrderOperation
@@ -21,7 +22,7 @@ from ..services._common import all_rows, dec
 from .types.capacity import WorkCenterDayLoad
 from .types.exceptions import ExceptionResponseTime, ExceptionKind, ProductionExceptionType
 from .types.master import BomType, ExplodedComponent, OperationType, RoutingType, WorkCenterType
-from .types.work_orders import DispatchItem, WorkOrderOperationType, WorkOrderState, WorkOrderType
+from .types.work_orders import WORK_ORDER_PREFETCH, DispatchItem, WorkOrderOperationType, WorkOrderState, WorkOrderType
 
 First = Annotated[int | None, strawberry.argument(description="Page size.")]
 After = Annotated[str | None, strawberry.argument(description="Cursor of the item before the page.")]
@@ -106,7 +107,8 @@ class Query:
             stmt = stmt.where(WorkOrder.origin_id == decode_id(origin_id, "originId"))
         if parent_id is not None:
             stmt = stmt.where(WorkOrder.parent_id == decode_id(parent_id, "parentId"))
-        return await paginate(info.context, stmt, first=first, after=after, convert=WorkOrderType.from_model)
+        return await paginate(info.context, stmt, first=first, after=after, convert=WorkOrderType.from_model,
+                              prefetch=selected(info, WORK_ORDER_PREFETCH))
 
     @strawberry.field(description="One work order.", extensions=allowed("mrp.work_order", "read"))
     async def work_order(self, info: Info, id: IdArg) -> WorkOrderType:

@@ -9,7 +9,8 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
-from tenon.plugins.stock import ProductType, load_product
+from tenon.graphql.prefetch import Prefetch, direct
+from tenon.plugins.stock import ProductType, product_now, product_prefetch
 
 from ...models import OperationReport, WorkOrder, WorkOrderOperation
 from ..loaders import history_by_work_order, num, operations_by_work_order, reports_by_operation
@@ -124,10 +125,12 @@ class WorkOrderType:
     lot_id: strawberry.ID | None = strawberry.field(description="Finished-goods lot (tracked products).")
     version: int = strawberry.field(description="Optimistic-lock version.")
 
+    # operations and product are plain resolvers: ``workOrders`` loads them with its page
+    # (WORK_ORDER_PREFETCH); anywhere else they go through the DataLoaders
     @strawberry.field(description="Its operations in order (those of your work centers for operators).")
-    async def operations(self, info: Info) -> list[WorkOrderOperationType]:
-        rows = await info.context.batch("mrp.operations_by_work_order", operations_by_work_order).load(int(self.id))
-        return [WorkOrderOperationType.from_model(r) for r in rows]
+    @direct
+    def operations(self, info: Info) -> list[WorkOrderOperationType]:
+        return OPERATIONS.load(info, int(self.id), _operations)
 
     @strawberry.field(description="State history, oldest first.")
     async def history(self, info: Info) -> list[WorkOrderStateChangeType]:
@@ -136,8 +139,9 @@ class WorkOrderType:
                 for r in rows]
 
     @strawberry.field(description="The product made.")
-    async def product(self, info: Info) -> ProductType | None:
-        return await load_product(info, int(self.product_id))
+    @direct
+    def product(self, info: Info) -> ProductType | None:
+        return product_now(info, int(self.product_id))
 
     @classmethod
     def from_model(cls, m: WorkOrder) -> WorkOrderType:
@@ -161,3 +165,12 @@ class DispatchItem:
     operation: WorkOrderOperationType = strawberry.field(description="The ready or in-progress operation.")
     work_order: WorkOrderType = strawberry.field(description="Its work order.")
     available_quantity: Decimal = strawberry.field(description="What it may report now (released by the previous step).")
+
+
+def _operations(rows: list[WorkOrderOperation]) -> list[WorkOrderOperationType]:
+    return [WorkOrderOperationType.from_model(r) for r in rows]
+
+
+OPERATIONS = Prefetch("mrp.operations_by_work_order", operations_by_work_order, lambda w: w.id)
+#: the nested fields ``workOrders`` loads with its page when the query selects them
+WORK_ORDER_PREFETCH = {"operations": OPERATIONS, "product": product_prefetch(lambda w: w.product_id)}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from strawberry.types import Info
+
+from tenon.graphql.prefetch import Prefetch
+from tenon.graphql.prefetch import load as prefetch_load
 
 from ... import ledger
 from ...models import Balance, Category, Location, Lot, Product, Uom, Warehouse
@@ -17,10 +20,29 @@ from ..loaders import by_id, children
 from .common import _id, num
 
 
+#: the batch behind ``stock.product_by_id``: products by id, as :class:`ProductType`
+_PRODUCTS = by_id(Product, lambda m: ProductType.from_model(m))
+
+
 async def load_product(info: Info, product_id: int | None) -> ProductType | None:
     if product_id is None:
         return None
-    return await info.context.batch("stock.product_by_id", by_id(Product, ProductType.from_model)).load(product_id)
+    return await info.context.batch("stock.product_by_id", _PRODUCTS).load(product_id)
+
+
+def product_prefetch(key: Callable[[Any], int | None]) -> Prefetch:
+    """The product a row of another plugin's list names (``key(row)``: its product id), loaded with
+    that list's page (``paginate(..., prefetch=...)``) through the same DataLoader as
+    :func:`load_product`; the field's plain resolver answers with :func:`product_now`."""
+    return Prefetch("stock.product_by_id", _PRODUCTS, key)
+
+
+def product_now(info: Info, product_id: int | None) -> Any:
+    """:func:`load_product` for a plain (``direct``) resolver: the product at once when the page
+    loaded it (:func:`product_prefetch`), else an awaitable through the DataLoader."""
+    if product_id is None:
+        return None
+    return prefetch_load(info, "stock.product_by_id", _PRODUCTS, product_id)
 
 
 async def load_location(info: Info, location_id: int | None) -> LocationType | None:
