@@ -107,8 +107,10 @@ def _nothing_to_write(session: Any) -> bool:
         return False
     if session.get_transaction() is None:
         return True
-    # pysqlite begins a transaction only before a write (INSERT, UPDATE, DELETE)
-    return not session.connection().connection.dbapi_connection.in_transaction
+    try:  # pysqlite begins a transaction only before a write (INSERT, UPDATE, DELETE)
+        return not session.connection().connection.dbapi_connection.in_transaction
+    except Exception:  # a session that must roll back first: let the thread finish it
+        return False
 
 
 def _commit_and_close(session: Any) -> None:
@@ -153,8 +155,9 @@ class Transaction(SchemaExtension):
         operation = {"operation": f"mutation {ec.operation_name or ''}".strip()} if is_mutation else {}
         begin_unit(session, tenon, request_id=context.request_id, **operation)
         closing = [False]  # the commit closes the session too (one hop)
-        local = _local(session)
+        local = False
         try:
+            local = _local(session)
             if local:  # one indexed SELECT, never waiting on a lock (WAL): no hop
                 self._authenticate(session, context)
                 context.inline = ec.operation_type == OperationType.QUERY
