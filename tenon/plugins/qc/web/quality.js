@@ -44,11 +44,12 @@ function Page() {
   const rows = fpy.data.firstPassYield.map((r) => ({ ...r, _key: String(r[FIELD[group]]), key: nameOf(r[FIELD[group]]),
     _class: r.firstPassYield !== null && Number(r.firstPassYield) < 0.95 ? "late" : "" }));
   const qty = rows.reduce((a, r) => a + Number(r.quantity), 0), ok = rows.reduce((a, r) => a + Number(r.passedQuantity), 0);
-  const age = ages.data ? ages.data.openNonconformancesByAge : [];
+  // the ages arrive on their own: until then their panel says it is loading (not "no data", not 0)
+  const age = ages.data ? ages.data.openNonconformancesByAge : null;
   return html`${filters}
     <div class="kpis">
       <${Kpi} testid="kpi-fpy" label=${t("qk.total")} value=${qty ? fmt((ok / qty) * 100, 1) + " %" : "–"} hint=${t("qk.totalHint", { passed: fmt(ok, 2), qty: fmt(qty, 2) })}/>
-      <${Kpi} testid="kpi-open-nc" label=${t("qk.open")} value=${fmt(age.reduce((a, b) => a + b.count, 0), 0)} tone=${age.some((b) => b.minDays >= 7 && b.count) ? "late" : "ok"}/>
+      <${Kpi} testid="kpi-open-nc" label=${t("qk.open")} value=${age ? fmt(age.reduce((a, b) => a + b.count, 0), 0) : "–"} tone=${age && age.some((b) => b.minDays >= 7 && b.count) ? "late" : "ok"}/>
     </div>
     <div class="grid">
       <${Panel} title=${t("qk.fpyChart")} testid="panel-fpy">
@@ -57,9 +58,9 @@ function Page() {
           options=${{ scales: { y: { min: 0, max: 100 } } }}/>
       <//>
       <${Panel} title=${t("qk.ncAge")} testid="panel-nc-age">
-        <${Figures} testid="nc-by-age" columns=${[{ key: "bucket", label: t("qk.bucket") }, { key: "count", label: t("qk.count") },
+        ${age ? html`<${Figures} testid="nc-by-age" columns=${[{ key: "bucket", label: t("qk.bucket") }, { key: "count", label: t("qk.count") },
           { key: "oldest", label: t("qk.oldest"), format: (v) => (v ? new Date(v).toLocaleDateString() : t("qk.none")) }]}
-          rows=${age.map((b) => ({ ...b, _key: b.bucket, _class: b.minDays >= 7 && b.count ? "late" : "" }))}/>
+          rows=${age.map((b) => ({ ...b, _key: b.bucket, _class: b.minDays >= 7 && b.count ? "late" : "" }))}/>` : html`<${Loading} error=${ages.error}/>`}
       <//>
       <${Panel} title=${t("qk.table")} testid="panel-fpy-table" wide=${true}>
         <${Figures} testid="fpy-table" columns=${[{ key: "key", label: t("qk.group." + group) }, { key: "inspections", label: t("qk.inspections") },
