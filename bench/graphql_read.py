@@ -2,7 +2,8 @@
 
 What it does (bounded; loopback only; stops by itself):
 
-1. creates a SQLite site in a temporary directory with the test plugin ``scopeplug``
+1. creates a site in a temporary directory (SQLite, or with ``--database-url`` a fresh PostgreSQL
+   database ``bench_read``) with the test plugin ``scopeplug``
    (``tests/graphql/scopeplug``) and loads ~2,000 rows: 20 items, 380 customers and 1,600 orders in
    4 regions;
 2. serves it with uvicorn on 127.0.0.1 (a free port) in a subprocess, one worker;
@@ -24,6 +25,7 @@ Figures depend on the machine and on what else runs on it; compare rows of one r
 Usage::
 
     .venv/bin/python bench/graphql_read.py [--seconds 10] [--requests 2000] [--concurrency 4] [--baseline DIR]
+                                           [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/]
 """
 
 from __future__ import annotations
@@ -57,15 +59,16 @@ CEILING = "bare strawberry + litestar (ceiling)"
 # ----------------------------------------------------------------------------------------- the site
 
 
-def build_site(path: Path) -> dict[str, str]:
-    """Install scopeplug on a fresh SQLite site, load the rows; returns API tokens ``{"rep": ..., "manager": ...}``."""
+def build_site(path: Path, database_url: str | None = None) -> dict[str, str]:
+    """Install scopeplug on a fresh site (SQLite, or the PostgreSQL database ``database_url``), load
+    the rows; returns API tokens ``{"rep": ..., "manager": ...}``."""
     from scopeplug import plugin
     from scopeplug.models import Customer, Item, Order
     from scopeplug.testdata import api_user
 
     from tenon.core.installer import init_site
 
-    app = init_site(path, plugins=["scopeplug"], extra_plugins=[plugin])
+    app = init_site(path, database_url=database_url, plugins=["scopeplug"], extra_plugins=[plugin])
     with app.transaction(operation="bench:seed") as s:
         items = [Item(code=f"I-{i:03d}", name=f"Item {i}") for i in range(N_ITEMS)]
         customers = [Customer(code=f"C-{i:04d}", name=f"Customer {i}", region=REGIONS[i % len(REGIONS)])
@@ -82,6 +85,20 @@ def build_site(path: Path) -> dict[str, str]:
     }
     app.dispose()
     return tokens
+
+
+def _fresh_database(server_url: str) -> str:
+    """A new, empty database ``bench_read`` on the PostgreSQL server ``server_url``; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(server_url)
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text('DROP DATABASE IF EXISTS "bench_read" WITH (FORCE)'))
+        c.execute(text('CREATE DATABASE "bench_read"'))
+    admin.dispose()
+    return base.set(database="bench_read").render_as_string(hide_password=False)
 
 
 # ------------------------------------------------------------------------------------------ servers
@@ -305,6 +322,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="time limit of each run")
     parser.add_argument("--requests", type=int, default=2000, help="request limit of each run")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent keep-alive clients")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="a PostgreSQL server (postgresql+psycopg://postgres@127.0.0.1:5432/): the site gets "
+                             "a fresh database bench_read on it; default SQLite")
     parser.add_argument("--baseline", type=Path, help="another source tree to serve side by side (same migrations)")
     parser.add_argument("--serve", choices=list(KINDS), help=argparse.SUPPRESS)
     parser.add_argument("--site", help=argparse.SUPPRESS)
@@ -321,8 +341,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tenon-bench-") as tmp:
         site = str(Path(tmp) / "site")
         t0 = time.perf_counter()
-        tokens = build_site(Path(site))
-        print(f"site: SQLite, {N_ITEMS} items + {N_CUSTOMERS} customers + {N_ORDERS} orders "
+        database_url = _fresh_database(args.database_url) if args.database_url else None
+        tokens = build_site(Path(site), database_url)
+        print(f"site: {'PostgreSQL' if database_url else 'SQLite'}, {N_ITEMS} items + {N_CUSTOMERS} customers + {N_ORDERS} orders "
               f"(built in {time.perf_counter() - t0:.1f} s)")
         print(f"query: {QUERY}")
         import importlib.util
