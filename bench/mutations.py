@@ -40,6 +40,7 @@ import contextlib
 import json
 import os
 import pickle
+import re
 import shutil
 import socket
 import statistics
@@ -330,6 +331,16 @@ class Database:
                           [f"bench_mut_{self.name}", f"bench_mut_{self.name}_floor", *self.copies]))
 
 
+_WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def _writes(statement: str) -> bool:
+    """Whether a recorded statement writes: an INSERT, UPDATE or DELETE, or a ``WITH`` whose parts do
+    (the audit's one-statement head move and entries on PostgreSQL)."""
+    head = statement.lstrip()[:6].upper()
+    return head in ("INSERT", "UPDATE", "DELETE") or (head.startswith("WITH") and bool(_WRITE.search(statement)))
+
+
 def replay(url: str, before: list[list[tuple[str, Any]]], timed: list[list[tuple[str, Any]]],
            writes_only: bool) -> tuple[float, float]:
     """The floor: the recorded writes, one transaction each, through SQLAlchemy Core on the pre-loop
@@ -342,7 +353,7 @@ def replay(url: str, before: list[list[tuple[str, Any]]], timed: list[list[tuple
         for statements in transactions:
             with engine.begin() as c:
                 for statement, parameters in statements:
-                    if writes_only and statement.lstrip()[:6].upper() not in ("INSERT", "UPDATE", "DELETE"):
+                    if writes_only and not _writes(statement):
                         continue
                     result = c.exec_driver_sql(statement, parameters)
                     if result.returns_rows:
@@ -401,8 +412,7 @@ class Run:
         with open(self.record, "rb") as fh:
             transactions = pickle.load(fh)
         # the last loop's 6 committed transactions per order are timed; everything before is replayed first
-        writing = [t for t in transactions if any(s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
-                                                  for s, _p in t)]
+        writing = [t for t in transactions if any(_writes(s) for s, _p in t)]
         floor = writing[-6 * args.orders:]
         floor_wall, floor_cpu = replay(self.db.fresh(1), writing[: -6 * args.orders], floor, True)
         # again from the pre-loop state: every statement (reads too) of the same transactions
@@ -411,8 +421,7 @@ class Run:
         return {"label": self.label, "timed": self.timed, "stacks": self.stacks, "profile": self.profile,
                 "loop_wall": self.loop_seconds / args.orders, "floor_wall": floor_wall / args.orders,
                 "floor_cpu": floor_cpu / args.orders,
-                "floor_statements": sum(1 for t in floor for s, _p in t
-                                        if s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")) / args.orders,
+                "floor_statements": sum(1 for t in floor for s, _p in t if _writes(s)) / args.orders,
                 "all_wall": all_wall / args.orders, "all_statements": sum(len(t) for t in floor) / args.orders}
 
 
