@@ -113,8 +113,8 @@ class RowScope:
         return getattr(model, self.column).in_(values)
 
 
-#: at most this many entries in a policy version's scope cache (names and bound options); past it,
-#: answers are computed each time rather than remembered
+#: at most this many users' bound row-scope options kept per policy version; past it, a user's
+#: options are built for each request rather than remembered
 _CACHE_LIMIT = 20_000
 
 

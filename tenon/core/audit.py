@@ -20,6 +20,7 @@ keep an unkeyed SHA-256 chain.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -203,24 +204,29 @@ _HEAD_SWAP = (_SETTINGS.update()
 # On PostgreSQL the swap and the entries are one statement: the INSERT writes the entries only when
 # the UPDATE moved the head (a data-modifying CTE runs once, whatever the INSERT selects), so a
 # mutation pays one round trip for its audit instead of two. The entries travel as one JSON array
-# (one bound parameter: the SQL is the same for any number of entries, so it stays compiled).
-_SWAP_AND_INSERT = text(
-    "WITH swapped AS (UPDATE core_setting SET value = CAST(:head AS JSON)"
-    " WHERE key = :key AND (value ->> 'hash') = :seen RETURNING 1)"
-    " INSERT INTO core_audit_entry (at, actor, operation, request_id, entity_type, entity_id, action, changes,"
-    " prev_hash, hash)"
-    " SELECT r.at, r.actor, r.operation, r.request_id, r.entity_type, r.entity_id, r.action, r.changes,"
-    " r.prev_hash, r.hash FROM json_to_recordset(CAST(:rows AS JSON)) AS r(at TIMESTAMPTZ, actor VARCHAR,"
-    " operation VARCHAR, request_id VARCHAR, entity_type VARCHAR, entity_id VARCHAR, action VARCHAR,"
-    " changes JSON, prev_hash VARCHAR, hash VARCHAR)"
-    " WHERE EXISTS (SELECT 1 FROM swapped)"
-)
+# (one bound parameter: the SQL is the same for any number of entries, so it stays compiled); the
+# columns and their types are the entry table's.
+@functools.cache  # built on first use: a SQLite site never imports the PostgreSQL dialect for it
+def _swap_and_insert_sql() -> Any:
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect()
+    cols = [c for c in AuditEntry.__table__.columns if c.name != "id"]  # the entry's columns, as _chain fills them
+    names = ", ".join(c.name for c in cols)
+    return text(
+        f"WITH swapped AS (UPDATE {_SETTINGS.name} SET value = CAST(:head AS JSON)"
+        f" WHERE key = :key AND (value ->> 'hash') = :seen RETURNING 1)"
+        f" INSERT INTO {AuditEntry.__tablename__} ({names})"
+        f" SELECT {', '.join('r.' + c.name for c in cols)} FROM json_to_recordset(CAST(:rows AS JSON))"
+        f" AS r({', '.join(f'{c.name} {c.type.compile(dialect)}' for c in cols)})"
+        f" WHERE EXISTS (SELECT 1 FROM swapped)"
+    )
 
 
 def _swap_and_insert(conn: Any, rows: list[dict[str, Any]], head: dict[str, Any], seen: str) -> bool:
     """PostgreSQL: move the head from ``seen`` and write ``rows`` in one statement; whether it did."""
     payload = json.dumps([{**r, "at": r["at"].isoformat()} for r in rows], separators=(",", ":"))
-    done = conn.execute(_SWAP_AND_INSERT, {"head": json.dumps(head), "key": HEAD_KEY, "seen": seen, "rows": payload})
+    done = conn.execute(_swap_and_insert_sql(), {"head": json.dumps(head), "key": HEAD_KEY, "seen": seen, "rows": payload})
     return done.rowcount == len(rows)
 
 

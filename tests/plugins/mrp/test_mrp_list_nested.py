@@ -30,7 +30,6 @@ def test_the_page_answers_what_each_work_order_answers(make_app, make_client, mo
         assert {n["product"]["code"] for n in nodes} == {"KA"}
         for node in nodes:
             assert client.ok(ONE, {"id": node["id"]})["workOrder"] == node
-        used.clear()
     # the operator sees only her work center's operations (the row scope on the prefetch)
     centers = {op["workCenter"]["code"] for n in site.op_asm.ok(PAGE, {"n": 50})["workOrders"]["nodes"]
                for op in n["operations"]}
