@@ -49,7 +49,7 @@ function Page() {
   return html`${filters}
     <div class="kpis">
       <${Kpi} testid="kpi-fpy" label=${t("qk.total")} value=${qty ? fmt((ok / qty) * 100, 1) + " %" : "–"} hint=${t("qk.totalHint", { passed: fmt(ok, 2), qty: fmt(qty, 2) })}/>
-      <${Kpi} testid="kpi-open-nc" label=${t("qk.open")} value=${age ? fmt(age.reduce((a, b) => a + b.count, 0), 0) : "–"} tone=${age && age.some((b) => b.minDays >= 7 && b.count) ? "late" : "ok"}/>
+      <${Kpi} testid="kpi-open-nc" label=${t("qk.open")} value=${age ? fmt(age.reduce((a, b) => a + b.count, 0), 0) : "–"} tone=${!age ? "" : age.some((b) => b.minDays >= 7 && b.count) ? "late" : "ok"}/>
     </div>
     <div class="grid">
       <${Panel} title=${t("qk.fpyChart")} testid="panel-fpy">
